@@ -114,7 +114,9 @@ export const lineSchema = z
   .object({
     id: idSchema,
     name: z.string().optional(),
-    points: z.tuple([normPointSchema, normPointSchema]),
+    points: z
+      .tuple([normPointSchema, normPointSchema])
+      .refine(([a, b]) => Math.hypot(a[0] - b[0], a[1] - b[1]) > 1e-6, 'the two points of a line must differ'),
   })
   .strict();
 
@@ -149,6 +151,9 @@ export const cameraSchema = z
   })
   .strict()
   .superRefine((cam, ctx) => {
+    if (cam.loop && /^[a-z][a-z0-9+.-]*:\/\//i.test(cam.source)) {
+      ctx.addIssue({ code: 'custom', path: ['loop'], message: 'loop only applies to file sources: remove it for a network camera' });
+    }
     const zoneIds = new Set(cam.zones.map((z) => z.id));
     const lineIds = new Set(cam.lines.map((l) => l.id));
     const seen = new Set<string>();

@@ -1,0 +1,108 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { reportError } from './errors.js';
+
+// Each command's module is imported only when that command runs: `vigie eval mot`
+// should not pay for loading TF.js.
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = positiveNumber(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('vigie')
+    .description('Privacy-first video analytics for city CCTV supervision centres')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('analyze')
+    .description('Analyse a recorded video offline (forensic use): one JSON event per line')
+    .argument('<video>', 'video file to analyse')
+    .requiredOption('-c, --config <yaml>', 'configuration file with the camera, zones, lines and rules')
+    .option('--camera <id>', 'camera of the config whose zones and rules apply (default: the first)')
+    .option('-o, --out <file>', 'write events here (JSON lines) instead of stdout')
+    .option('--json', 'print the summary as one JSON object on stdout (events then need --out)')
+    .option('--workers <n>', 'detector worker threads (default: one per core)', positiveInteger)
+    .action(async (video: string, opts: AnalyzeCliOptions) => {
+      const { runAnalyze } = await import('./commands/analyze.js');
+      await runAnalyze(video, opts);
+    });
+
+  program
+    .command('track')
+    .description('Track people in a video and write MOT Challenge text (frame,id,left,top,width,height,conf,-1,-1,-1)')
+    .argument('<video>', 'video file')
+    .option('-o, --out <file>', 'output file (default: stdout)')
+    .option('--config <yaml>', 'take detector settings (backend, min_score, masks) from this config\'s camera')
+    .option('--camera <id>', 'camera of --config to use (default: the first)')
+    .option('--fps <n>', 'analyse at this frame rate (default: every frame of the source)', positiveNumber)
+    .option('--workers <n>', 'detector worker threads (default: one per core)', positiveInteger)
+    .action(async (video: string, opts: TrackCliOptions) => {
+      const { runTrack } = await import('./commands/track.js');
+      await runTrack(video, opts);
+    });
+
+  const evalCmd = program.command('eval').description('Measure accuracy against ground truth');
+  evalCmd
+    .command('mot')
+    .description('CLEAR-MOT and identity metrics of a tracker output against MOT ground truth')
+    .requiredOption('--gt <file>', 'ground truth, MOT Challenge text')
+    .requiredOption('--res <file>', 'tracker output, MOT Challenge text')
+    .option('--iou <x>', 'IoU needed for a match', positiveNumber, 0.5)
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async (opts: EvalMotCliOptions) => {
+      const { runEvalMot } = await import('./commands/eval-mot.js');
+      await runEvalMot(opts);
+    });
+
+  program
+    .command('demo')
+    .description('Run the demo camera (PETS 2009 street footage, looping in real time) and print its events live')
+    .option('--data <dir>', 'data folder', './data')
+    .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C)', positiveNumber)
+    .action(async (opts: DemoCliOptions) => {
+      const { runDemo } = await import('./commands/demo.js');
+      await runDemo(opts);
+    });
+
+  return program;
+}
+
+export interface AnalyzeCliOptions {
+  config: string;
+  camera?: string;
+  out?: string;
+  json?: boolean;
+  workers?: number;
+}
+export interface TrackCliOptions {
+  out?: string;
+  config?: string;
+  camera?: string;
+  fps?: number;
+  workers?: number;
+}
+export interface EvalMotCliOptions {
+  gt: string;
+  res: string;
+  iou: number;
+  json?: boolean;
+}
+export interface DemoCliOptions {
+  data: string;
+  duration?: number;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}

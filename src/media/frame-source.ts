@@ -1,0 +1,352 @@
+/**
+ * The frame source: decodes a file or a camera stream with ffmpeg into RGB24
+ * frames at the analysis rate and size, as an AsyncIterable. Network sources
+ * (and looping files) are kept alive: reconnect with backoff, restart on stall.
+ *
+ * States: starting -> running <-> (stalled ->) reconnecting -> running ... -> ended | failed
+ */
+import type { RgbFrame } from '../contracts/frame.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { MediaError, mediaErrorFromStderr } from './errors.js';
+import { analysisSize, buildDecodeArgs, sourceKind, type FrameSize, type SourceKind } from './ffmpeg-args.js';
+import { startFfmpeg, type FfmpegExit, type FfmpegProcess } from './ffmpeg-process.js';
+import { FrameAssembler } from './frame-assembler.js';
+import { probeSource, type StreamInfo } from './ffprobe.js';
+import { FrameTimeline } from './frame-timeline.js';
+import { StallWatchdog } from './stall-watchdog.js';
+import {
+  DEFAULT_MAX_QUEUED_FRAMES,
+  DEFAULT_STALL_TIMEOUT_MS,
+  type FrameSource,
+  type FrameSourceOptions,
+  type FrameSourceState,
+  type FrameSourceStats,
+} from './frame-source-types.js';
+
+export * from './frame-source-types.js';
+
+/** Opens a frame source; nothing starts until the first frame is asked for. */
+export function openFrameSource(options: FrameSourceOptions): FrameSource {
+  return new FfmpegFrameSource(options);
+}
+
+interface SegmentResult {
+  readonly exit: FfmpegExit;
+  readonly stalled: boolean;
+}
+
+class FfmpegFrameSource implements FrameSource {
+  private readonly kind: SourceKind | null;
+  private readonly optionsError: MediaError | null = null;
+  private readonly restartable: boolean;
+  private readonly dropWhenFull: boolean;
+  private readonly maxQueued: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly now: () => number;
+  private readonly halt = new AbortController();
+
+  private state: FrameSourceState = 'starting';
+  private info: StreamInfo | null;
+  private size: FrameSize | null = null;
+  private timeline: FrameTimeline | null = null;
+  private proc: FfmpegProcess | null = null;
+  private watchdog: StallWatchdog | null = null;
+  private paused = false;
+
+  private readonly queue: RgbFrame[] = [];
+  private waiters: (() => void)[] = [];
+  private terminalError: MediaError | Error | null = null;
+  private finished = false;
+
+  private runPromise: Promise<void> | null = null;
+  private stopPromise: Promise<void> | null = null;
+
+  private seq = 0;
+  private framesRead = 0;
+  private framesDropped = 0;
+  private restarts = 0;
+  private failuresInARow = 0;
+  private lastFrameWallMs: number | null = null;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: FrameSourceOptions) {
+    this.info = options.info ?? null;
+    this.now = options.now ?? Date.now;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.maxQueued = Math.max(1, options.maxQueuedFrames ?? DEFAULT_MAX_QUEUED_FRAMES);
+    let kind: SourceKind | null = null;
+    try {
+      kind = sourceKind(options.source);
+      buildDecodeArgs({ ...options, sourceSize: undefined }); // validates the options now, fails on first next()
+    } catch (err) {
+      if (!(err instanceof MediaError)) throw err;
+      this.optionsError = err;
+    }
+    this.kind = kind;
+    this.restartable = kind !== null && (kind !== 'file' || options.loop === true);
+    this.dropWhenFull = options.dropWhenFull ?? (kind !== 'file' || options.realtime === true);
+    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private readonly onAbort = (): void => void this.stop();
+
+  [Symbol.asyncIterator](): AsyncIterator<RgbFrame> {
+    return {
+      next: () => this.next(),
+      // Called by `break`/`return`/a throw in a for-await body: stop ffmpeg.
+      return: async () => {
+        await this.stop();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  stats(): FrameSourceStats {
+    return {
+      state: this.state,
+      framesRead: this.framesRead,
+      framesDropped: this.framesDropped,
+      restarts: this.restarts,
+      lastFrameWallMs: this.lastFrameWallMs,
+      lastError: this.lastError,
+      ffmpegPid: this.proc?.pid ?? null,
+    };
+  }
+
+  streamInfo(): StreamInfo | null {
+    return this.info;
+  }
+
+  stop(): Promise<void> {
+    this.stopPromise ??= (async () => {
+      this.halt.abort();
+      // A long-lived signal shared by many sources must not collect their listeners.
+      this.options.signal?.removeEventListener('abort', this.onAbort);
+      this.queue.length = 0;
+      this.wakeWaiters();
+      await this.proc?.stop();
+      await this.runPromise;
+      if (this.state !== 'failed') this.setState('ended', null);
+    })();
+    return this.stopPromise;
+  }
+
+  private async next(): Promise<IteratorResult<RgbFrame>> {
+    if (this.options.signal?.aborted) await this.stop();
+    if (this.stopPromise) return { done: true, value: undefined };
+    this.runPromise ??= this.run();
+    for (;;) {
+      // After stop() nothing more is delivered, not even frames already queued.
+      if (this.stopPromise) return { done: true, value: undefined };
+      const frame = this.queue.shift();
+      if (frame) {
+        this.resumeIfRoom();
+        return { done: false, value: frame };
+      }
+      if (this.terminalError) {
+        const err = this.terminalError;
+        this.terminalError = null;
+        throw err;
+      }
+      if (this.finished) return { done: true, value: undefined };
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  // ---- the pump: probe, then one ffmpeg run after another -----------------------------
+
+  private async run(): Promise<void> {
+    try {
+      if (this.optionsError) throw this.optionsError;
+      const info = this.info ?? (await this.probeUntilReady());
+      this.info = info;
+      // Network sources always get an explicit size, so a camera that changes
+      // resolution after a reconnect cannot change the frame size mid-stream.
+      const width = this.options.width ?? (this.kind === 'file' ? undefined : info.width);
+      this.size = analysisSize(info, width);
+      this.timeline = new FrameTimeline(1000 / (this.options.fps ?? info.fps));
+      const args = buildDecodeArgs({ ...this.options, width, sourceSize: info });
+
+      while (!this.halt.signal.aborted) {
+        const { exit, stalled } = await this.runSegment(args);
+        if (this.halt.signal.aborted) break;
+        if (exit.spawnError) {
+          throw exit.spawnError.code === 'ENOENT'
+            ? new MediaError('FFMPEG_MISSING', this.options.source, exit.spawnError.message)
+            : exit.spawnError;
+        }
+        const failure = stalled
+          ? new MediaError('STALLED', this.options.source, `no frame for ${this.stallTimeoutMs()} ms`, exit.stderrTail)
+          : exit.code === 0
+            ? null
+            : mediaErrorFromStderr(this.options.source, exit.stderrTail);
+        if (!this.restartable) {
+          if (failure) throw failure;
+          break; // end of file
+        }
+        // A live stream that ends cleanly (server closed it) is a disconnection too.
+        await this.retryAfter(failure ?? new MediaError('UNREACHABLE', this.options.source, 'stream ended'));
+      }
+      this.finish(null);
+    } catch (err) {
+      if (this.halt.signal.aborted) this.finish(null);
+      else this.finish(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private async probeUntilReady(): Promise<StreamInfo> {
+    for (;;) {
+      try {
+        return await probeSource(this.options.source, {
+          signal: this.halt.signal,
+          timeoutMs: this.options.probeTimeoutMs,
+          networkTimeoutMs: this.options.networkTimeoutMs,
+          command: this.options.ffprobePath,
+        });
+      } catch (err) {
+        // Bad files fail at once; a camera that is down at start-up is waited for.
+        if (this.halt.signal.aborted || this.kind === 'file' || !isRetryable(err)) throw err;
+        await this.retryAfter(err);
+      }
+    }
+  }
+
+  private async retryAfter(error: MediaError): Promise<void> {
+    this.failuresInARow += 1;
+    this.lastError = error.message;
+    const limit = this.options.maxConsecutiveFailures ?? Number.POSITIVE_INFINITY;
+    if (this.failuresInARow > limit) throw error;
+    const delayMs = backoffDelayMs(this.failuresInARow - 1, this.backoff, this.options.random);
+    this.restarts += 1;
+    this.setState('reconnecting', error, delayMs);
+    this.options.onLog?.(`${error.message}; retrying in ${delayMs} ms`);
+    await sleep(delayMs, this.halt.signal);
+  }
+
+  private runSegment(args: readonly string[]): Promise<SegmentResult> {
+    const size = this.size as FrameSize;
+    const assembler = new FrameAssembler(size.width * size.height * 3);
+    let stalled = false;
+    const proc = startFfmpeg({ command: this.options.ffmpegPath, args, onStderrLine: this.options.onLog });
+    this.proc = proc;
+    this.paused = false;
+    this.timeline?.startSegment();
+    const watchdog = new StallWatchdog(this.stallTimeoutMs(), () => {
+      stalled = true;
+      this.setState('stalled', new MediaError('STALLED', this.options.source, `no frame for ${this.stallTimeoutMs()} ms`));
+      void proc.stop();
+    });
+    this.watchdog = watchdog;
+    watchdog.arm();
+
+    const stdoutDone = new Promise<void>((resolve) => {
+      proc.stdout.once('end', resolve);
+      proc.stdout.once('close', resolve);
+    });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      assembler.push(chunk, (data) => this.onFrame(data, size));
+    });
+
+    return (async () => {
+      const exit = await proc.exited;
+      if (!exit.spawnError) await stdoutDone;
+      watchdog.disarm();
+      this.watchdog = null;
+      this.proc = null;
+      if (assembler.pendingBytes > 0 && !this.halt.signal.aborted) {
+        this.options.onLog?.(`dropped a truncated last frame (${assembler.pendingBytes} bytes)`);
+      }
+      return { exit, stalled };
+    })();
+  }
+
+  private onFrame(data: Buffer, size: FrameSize): void {
+    if (this.halt.signal.aborted) return;
+    const wallMs = this.now();
+    const ptsMs = (this.timeline as FrameTimeline).next(wallMs);
+    this.framesRead += 1;
+    this.lastFrameWallMs = wallMs;
+    this.failuresInARow = 0;
+    this.watchdog?.kick();
+    if (this.state !== 'running') this.setState('running', null);
+
+    const frame: RgbFrame = {
+      cameraId: this.options.cameraId ?? 'default',
+      seq: this.seq++,
+      ptsMs,
+      wallMs,
+      width: size.width,
+      height: size.height,
+      data,
+    };
+    this.queue.push(frame);
+    if (this.queue.length > this.maxQueued) {
+      if (this.dropWhenFull) {
+        this.queue.shift();
+        this.framesDropped += 1;
+      }
+    }
+    if (!this.dropWhenFull && this.queue.length >= this.maxQueued && !this.paused) {
+      this.paused = true;
+      this.proc?.stdout.pause();
+      this.watchdog?.disarm();
+    }
+    this.wakeWaiters();
+  }
+
+  private resumeIfRoom(): void {
+    if (this.paused && this.queue.length < this.maxQueued) {
+      this.paused = false;
+      this.proc?.stdout.resume();
+      this.watchdog?.arm();
+    }
+  }
+
+  private finish(error: Error | null): void {
+    this.finished = true;
+    if (error) {
+      this.terminalError = error;
+      this.lastError = error.message;
+      this.setState('failed', error instanceof MediaError ? error : null);
+    } else {
+      this.setState('ended', null);
+    }
+    this.wakeWaiters();
+  }
+
+  private setState(state: FrameSourceState, error: MediaError | null, retryInMs: number | null = null): void {
+    const previous = this.state;
+    if (previous === state && state !== 'reconnecting') return; // each retry is reported
+    if (previous === 'failed' || previous === 'ended') return; // terminal states are final
+    this.state = state;
+    this.options.onState?.({ state, previous, error, retryInMs });
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private stallTimeoutMs(): number {
+    return this.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  }
+}
+
+function isRetryable(err: unknown): err is MediaError {
+  return err instanceof MediaError && !['FFMPEG_MISSING', 'UNSUPPORTED_SOURCE', 'INVALID_OPTIONS'].includes(err.code);
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the caller checks the signal). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

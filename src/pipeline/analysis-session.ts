@@ -1,0 +1,85 @@
+import type { CameraConfig } from '../config/schema.js';
+import type { EventChange } from '../events/lifecycle.js';
+import type { VigieEvent } from '../contracts/event.js';
+import { openFrameSource } from '../media/frame-source.js';
+import type { StreamInfo } from '../media/ffprobe.js';
+import { createDetectorPool, type DetectorPool } from '../vision/detect/pool.js';
+import { createCameraPipeline, DETECTION_FLOOR_SCORE, type FrameResult } from './camera-pipeline.js';
+import { createSummary, type AnalysisSummary } from './summary.js';
+
+export interface AnalysisSessionOptions {
+  readonly camera: CameraConfig;
+  /** File or stream to read (for `analyze`, the video given on the command line). */
+  readonly source: string;
+  readonly info: StreamInfo;
+  /** Analysis fps; undefined = every source frame. */
+  readonly fps?: number;
+  /** Analysis width; undefined = native. */
+  readonly width?: number;
+  readonly workers?: number;
+  readonly realtime?: boolean;
+  readonly loop?: boolean;
+  readonly baseWallMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onFrame?: (result: FrameResult) => void;
+  readonly onEvent?: (change: EventChange) => void;
+  readonly onStreamState?: (state: string, error: string | null) => void;
+}
+
+export interface AnalysisOutcome {
+  readonly summary: AnalysisSummary;
+  /** Final state of every event, by start time. */
+  readonly events: readonly VigieEvent[];
+}
+
+/**
+ * Runs one camera's pipeline over a source until it ends (or `signal` aborts):
+ * the composition used by `vigie analyze`, `vigie track` and `vigie demo`.
+ * Every resource it starts (ffmpeg, detector workers) is stopped before it returns.
+ */
+export async function runAnalysisSession(options: AnalysisSessionOptions): Promise<AnalysisOutcome> {
+  const { camera, info } = options;
+  const fps = options.fps ?? info.fps;
+  const pool: DetectorPool | null =
+    camera.detect.backend === 'motion'
+      ? null
+      : await createDetectorPool({ ...(options.workers ? { size: options.workers } : {}), detector: { minScore: DETECTION_FLOOR_SCORE } });
+  try {
+    const pipeline = createCameraPipeline({
+      camera,
+      detector: pool,
+      fps,
+      maxInFlight: (pool?.stats().size ?? 1) + 1,
+      ...(options.baseWallMs !== undefined ? { baseWallMs: options.baseWallMs } : {}),
+    });
+    const latest = new Map<string, VigieEvent>();
+    pipeline.subscribe((change) => {
+      latest.set(change.event.id, change.event);
+      options.onEvent?.(change);
+    });
+    const source = openFrameSource({
+      source: options.source,
+      cameraId: camera.id,
+      info,
+      ...(options.fps !== undefined ? { fps: options.fps } : {}),
+      ...(options.width !== undefined ? { width: options.width } : {}),
+      loop: options.loop ?? false,
+      realtime: options.realtime ?? false,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onStreamState ? { onState: (c: { state: string; error: { message: string } | null }) => options.onStreamState?.(c.state, c.error?.message ?? null) } : {}),
+    });
+    const summary = createSummary(camera.id, fps);
+    try {
+      for await (const result of pipeline.run(source)) {
+        summary.add(result);
+        options.onFrame?.(result);
+      }
+    } finally {
+      await source.stop();
+    }
+    const events = [...latest.values()].sort((a, b) => a.start - b.start);
+    return { summary: summary.finish(events), events };
+  } finally {
+    await pool?.close();
+  }
+}

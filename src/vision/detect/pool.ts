@@ -1,0 +1,445 @@
+/**
+ * A pool of worker threads, each running its own detector, behind the `Detector`
+ * port. Frames wait in a bounded queue: `detect()` waits for room (back-pressure),
+ * `tryDetect()` drops the frame and counts it when there is none (live cameras
+ * that prefer dropping to lagging). Pixels always travel by transfer, never by
+ * structured clone.
+ */
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Detection } from '../../contracts/detection.js';
+import type { Detector, DetectorBackendName, DetectorBackendOptions, DetectorFrame } from './detector.js';
+import { assertValidFrame } from './preprocess.js';
+import type { DetectorWorkerData, PoolToWorkerMessage, WorkerToPoolMessage } from './worker.js';
+import type { BackendWorkerPayload } from './worker-entry.js';
+
+/**
+ * Runs in each new worker thread as plain CommonJS, so it works whether the
+ * parent runs under tsx, vitest or compiled JS: it registers tsx when the worker
+ * module is TypeScript, then imports it. A failure becomes an uncaught error of
+ * the worker, which the pool reports.
+ */
+const WORKER_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsxApiUrl) {
+    const { register } = await import(workerData.tsxApiUrl);
+    register();
+  }
+  await import(workerData.entryUrl);
+})().catch((err) => { setImmediate(() => { throw err; }); });
+`;
+
+/** Wait before restarting a worker that failed to start, times the number of failures in a row. */
+const RESTART_BACKOFF_MS = 250;
+
+/** Default number of consecutive failed worker starts after which the pool gives up. */
+export const DEFAULT_MAX_START_FAILURES = 3;
+
+export interface DetectorPoolOptions<N extends DetectorBackendName = 'centernet'> {
+  /** Backend run by each worker. Default `centernet`. */
+  readonly backend?: N;
+  /** Options of each worker's detector (structured-cloneable). */
+  readonly detector?: DetectorBackendOptions<N>;
+  /** Number of worker threads. Default `os.availableParallelism()`. */
+  readonly size?: number;
+  /**
+   * Frames that may wait for a worker, beyond the one each worker is detecting.
+   * Default: `size` (so at most `2 * size` frames are held). 0 = no waiting frames.
+   */
+  readonly queueCapacity?: number;
+  /** Consecutive failed worker starts (after a crash) before the pool fails every call. Default 3. */
+  readonly maxStartFailures?: number;
+  /**
+   * Worker module to run instead of `worker-entry.ts`: it must call `serveDetector`
+   * (worker.ts). For tests and custom detectors; `backend`/`detector` are then its `payload`.
+   */
+  readonly workerModule?: URL;
+}
+
+/** Per-call options of the pool. */
+export interface PoolDetectOptions {
+  /**
+   * Give the frame's buffer to the pool: it is transferred to the worker and the
+   * caller's `frame.data` becomes detached (length 0). Only done when the buffer
+   * is a plain ArrayBuffer that the view covers whole; otherwise the pixels are
+   * copied as by default. Default false: the pixels are copied into a pool-owned
+   * buffer (one memcpy, reused across frames) and the caller's frame is untouched.
+   */
+  readonly transfer?: boolean;
+}
+
+/** Counters of a pool, since it was created. */
+export interface DetectorPoolStats {
+  readonly size: number;
+  /** Workers started and ready. */
+  readonly ready: number;
+  /** Frames being detected right now. */
+  readonly busy: number;
+  /** Frames accepted and waiting for a worker. */
+  readonly queued: number;
+  /** `detect()` calls waiting for room in the queue. */
+  readonly waiting: number;
+  readonly completed: number;
+  /** Frames whose detection failed (worker error or crash, pool closed). */
+  readonly failed: number;
+  /** Frames refused by `tryDetect()` because the queue was full. */
+  readonly dropped: number;
+  /** Workers restarted after a crash. */
+  readonly restarts: number;
+  /** Sum of the time workers spent in `detect()`, in milliseconds. */
+  readonly detectMsTotal: number;
+}
+
+/** A `Detector` spread over worker threads, with back-pressure and a drop counter. */
+export interface DetectorPool extends Detector {
+  /** Waits for room in the queue (back-pressure), then detects. */
+  detect(frame: DetectorFrame, options?: PoolDetectOptions): Promise<Detection[]>;
+  /**
+   * Detects if the queue has room, else returns `null` at once and counts a drop
+   * (also when `detect()` calls are already waiting for room).
+   */
+  tryDetect(frame: DetectorFrame, options?: PoolDetectOptions): Promise<Detection[]> | null;
+  stats(): DetectorPoolStats;
+  /** Terminates every worker; frames not yet answered are rejected. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The frame was lost because its worker thread died; the worker is being restarted. */
+export class DetectorWorkerCrashedError extends Error {
+  readonly code = 'DETECT_WORKER_CRASHED';
+  constructor(workerIndex: number, cause: string) {
+    super(`detector worker ${workerIndex} crashed while detecting this frame (${cause}); it is being restarted`);
+    this.name = 'DetectorWorkerCrashedError';
+  }
+}
+
+/** The pool was closed, or gave up after repeated worker start failures. */
+export class DetectorPoolClosedError extends Error {
+  readonly code = 'DETECT_POOL_CLOSED';
+  constructor(reason: string) {
+    super(`detector pool is closed: ${reason}`);
+    this.name = 'DetectorPoolClosedError';
+  }
+}
+
+interface Job {
+  readonly id: number;
+  readonly buffer: ArrayBuffer;
+  readonly byteLength: number;
+  readonly width: number;
+  readonly height: number;
+  readonly resolve: (d: Detection[]) => void;
+  readonly reject: (e: Error) => void;
+}
+
+interface Slot {
+  readonly index: number;
+  worker: Worker;
+  state: 'starting' | 'idle' | 'busy' | 'gone';
+  job: Job | undefined;
+  /** Last error reported by the thread, for the crash message. */
+  lastError: string | undefined;
+  startFailures: number;
+  onReady: ((err?: Error) => void) | undefined;
+}
+
+function moduleUrls(workerModule: URL | undefined): { entryUrl: string; tsxApiUrl: string | null } {
+  // Under tsx or vitest this file is pool.ts; once compiled it is pool.js.
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  const entry = workerModule ?? new URL(`./worker-entry${ext}`, import.meta.url);
+  const isTs = /\.[cm]?ts$/.test(entry.pathname);
+  return { entryUrl: entry.href, tsxApiUrl: isTs ? tsxEsmApiUrl() : null };
+}
+
+/** URL of the ESM build of `tsx/esm/api` (its CommonJS build cannot register hooks from a worker). */
+function tsxEsmApiUrl(): string {
+  // import.meta.resolve is missing under some test runners; then derive the ESM
+  // file from the CommonJS one, as tsx's package.json exports lay them side by side.
+  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
+
+function isTransferable(data: Uint8Array): boolean {
+  return data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+}
+
+/**
+ * Starts `size` workers and resolves once every one has loaded its detector.
+ * Rejects (and stops the started workers) when a worker cannot start, with its error.
+ *
+ * @example
+ * const pool = await createDetectorPool({ size: 2, detector: { minScore: 0.4, classes: ['person'] } });
+ * const detections = await pool.detect(frame);          // waits when the queue is full
+ * const maybe = pool.tryDetect(frame);                  // null (and counted) when full
+ * await pool.close();
+ */
+export async function createDetectorPool<N extends DetectorBackendName = 'centernet'>(
+  options: DetectorPoolOptions<N> = {},
+): Promise<DetectorPool> {
+  const size = options.size ?? os.availableParallelism();
+  const queueCapacity = options.queueCapacity ?? size;
+  const maxStartFailures = options.maxStartFailures ?? DEFAULT_MAX_START_FAILURES;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be an integer >= 1, got ${size}`);
+  if (!Number.isInteger(queueCapacity) || queueCapacity < 0) throw new RangeError(`queueCapacity must be an integer >= 0, got ${queueCapacity}`);
+
+  const backend = options.backend ?? 'centernet';
+  const payload: BackendWorkerPayload = { backend, options: options.detector ?? {} };
+  const workerData: DetectorWorkerData = { ...moduleUrls(options.workerModule), payload };
+  const maxHeld = size + queueCapacity;
+
+  const slots: Slot[] = [];
+  const queue: Job[] = [];
+  const waiters: (() => void)[] = [];
+  const spareBuffers: ArrayBuffer[] = [];
+  let held = 0; // accepted jobs not yet answered (queued + busy)
+  let reserved = 0; // room promised to woken `detect()` callers
+  let nextJobId = 1;
+  let closedReason: string | undefined;
+  let closing: Promise<void> | undefined;
+  let name = backend as string;
+  const counters = { completed: 0, failed: 0, dropped: 0, restarts: 0, detectMsTotal: 0 };
+
+  const hasRoom = () => held + reserved < maxHeld;
+
+  function wakeWaiters(): void {
+    while (waiters.length > 0 && hasRoom()) {
+      reserved++;
+      waiters.shift()!();
+    }
+  }
+
+  function recycle(buffer: ArrayBuffer): void {
+    if (buffer.byteLength > 0 && spareBuffers.length < maxHeld) spareBuffers.push(buffer);
+  }
+
+  function takeBuffer(bytes: number): ArrayBuffer {
+    const i = spareBuffers.findIndex((b) => b.byteLength === bytes);
+    if (i >= 0) return spareBuffers.splice(i, 1)[0]!;
+    if (spareBuffers.length >= maxHeld) spareBuffers.shift(); // sizes changed: forget an old one
+    return new ArrayBuffer(bytes);
+  }
+
+  function settle(job: Job, outcome: { detections: Detection[] } | { error: Error }): void {
+    held--;
+    if ('detections' in outcome) {
+      counters.completed++;
+      job.resolve(outcome.detections);
+    } else {
+      counters.failed++;
+      job.reject(outcome.error);
+    }
+    wakeWaiters();
+  }
+
+  function pump(): void {
+    for (const slot of slots) {
+      if (queue.length === 0) return;
+      if (slot.state !== 'idle') continue;
+      const job = queue.shift()!;
+      slot.state = 'busy';
+      slot.job = job;
+      const msg: PoolToWorkerMessage = {
+        type: 'detect', id: job.id, buffer: job.buffer, byteLength: job.byteLength, width: job.width, height: job.height,
+      };
+      slot.worker.postMessage(msg, [job.buffer]);
+    }
+  }
+
+  function onMessage(slot: Slot, msg: WorkerToPoolMessage): void {
+    switch (msg.type) {
+      case 'ready':
+        name = `pool(${msg.name}x${size})`;
+        slot.state = 'idle';
+        slot.startFailures = 0;
+        slot.onReady?.();
+        slot.onReady = undefined;
+        pump();
+        return;
+      case 'init-error':
+        slot.lastError = msg.message;
+        return;
+      case 'result':
+      case 'error': {
+        const job = slot.job;
+        if (!job || job.id !== msg.id) return; // answer to a job already failed by close()
+        slot.job = undefined;
+        slot.state = 'idle';
+        recycle(msg.buffer);
+        if (msg.type === 'result') {
+          counters.detectMsTotal += msg.detectMs;
+          settle(job, { detections: msg.detections });
+        } else {
+          settle(job, { error: new Error(`detector worker ${slot.index}: ${msg.message}`) });
+        }
+        pump();
+        return;
+      }
+      default: {
+        const never: never = msg;
+        throw new Error(`unknown message from detector worker: ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  function failEverything(reason: string): void {
+    closedReason ??= reason;
+    const error = () => new DetectorPoolClosedError(closedReason ?? reason);
+    for (const job of queue.splice(0)) settle(job, { error: error() });
+    for (const slot of slots) {
+      if (slot.job) {
+        const job = slot.job;
+        slot.job = undefined;
+        settle(job, { error: error() });
+      }
+    }
+    // Woken callers see the closed pool and reject.
+    for (const wake of waiters.splice(0)) {
+      reserved++;
+      wake();
+    }
+  }
+
+  function onExit(slot: Slot, code: number): void {
+    if (slot.state === 'gone') return;
+    const wasStarting = slot.state === 'starting';
+    const cause = slot.lastError?.split('\n')[0] ?? `thread exited with code ${code}`;
+    slot.state = 'gone';
+    if (slot.onReady) {
+      slot.onReady(new Error(`detector worker ${slot.index} failed to start: ${slot.lastError ?? `exit code ${code}`}`));
+      slot.onReady = undefined;
+      return; // initial start: createDetectorPool reports it
+    }
+    if (slot.job) {
+      const job = slot.job;
+      slot.job = undefined;
+      settle(job, { error: new DetectorWorkerCrashedError(slot.index, cause) });
+    }
+    if (closedReason !== undefined) return;
+    if (wasStarting) slot.startFailures++;
+    if (slot.startFailures >= maxStartFailures) {
+      failEverything(`worker ${slot.index} failed to start ${slot.startFailures} times in a row: ${cause}`);
+      void closeWorkers();
+      return;
+    }
+    counters.restarts++;
+    const delay = slot.startFailures * RESTART_BACKOFF_MS;
+    setTimeout(() => {
+      if (closedReason === undefined) spawn(slot);
+    }, delay).unref();
+  }
+
+  function spawn(slot: Slot): void {
+    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData });
+    slot.worker = worker;
+    slot.state = 'starting';
+    slot.lastError = undefined;
+    worker.on('message', (msg: WorkerToPoolMessage) => onMessage(slot, msg));
+    worker.on('error', (err: Error) => {
+      slot.lastError = err.stack ?? err.message;
+    });
+    worker.on('exit', (code) => {
+      if (slot.worker === worker) onExit(slot, code);
+    });
+  }
+
+  async function closeWorkers(): Promise<void> {
+    await Promise.all(
+      slots.map(async (slot) => {
+        slot.state = 'gone';
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  function accept(frame: DetectorFrame, opts: PoolDetectOptions | undefined): Promise<Detection[]> {
+    const bytes = frame.width * frame.height * 3;
+    let buffer: ArrayBuffer;
+    if (opts?.transfer && isTransferable(frame.data)) {
+      // Move (not copy) the memory into a pool-owned ArrayBuffer; the caller's view detaches now.
+      const own = frame.data.buffer as ArrayBuffer;
+      buffer = structuredClone(own, { transfer: [own] });
+    } else {
+      buffer = takeBuffer(bytes);
+      new Uint8Array(buffer, 0, bytes).set(frame.data.subarray(0, bytes));
+    }
+    held++;
+    return new Promise<Detection[]>((resolve, reject) => {
+      queue.push({ id: nextJobId++, buffer, byteLength: bytes, width: frame.width, height: frame.height, resolve, reject });
+      pump();
+    });
+  }
+
+  for (let index = 0; index < size; index++) {
+    const slot: Slot = {
+      index, worker: undefined as unknown as Worker, state: 'starting', job: undefined, lastError: undefined, startFailures: 0, onReady: undefined,
+    };
+    slots.push(slot);
+  }
+  const started = slots.map(
+    (slot) =>
+      new Promise<void>((resolve, reject) => {
+        slot.onReady = (err) => (err ? reject(err) : resolve());
+        spawn(slot);
+      }),
+  );
+  try {
+    await Promise.all(started);
+  } catch (err) {
+    closedReason = 'a worker failed to start';
+    await Promise.allSettled(started);
+    await closeWorkers();
+    throw err;
+  }
+
+  return {
+    get name() {
+      return name;
+    },
+    async detect(frame, opts) {
+      if (closedReason !== undefined) throw new DetectorPoolClosedError(closedReason);
+      assertValidFrame(frame);
+      if (waiters.length > 0 || !hasRoom()) {
+        await new Promise<void>((wake) => waiters.push(wake));
+        reserved--;
+        if (closedReason !== undefined) throw new DetectorPoolClosedError(closedReason);
+      }
+      return accept(frame, opts);
+    },
+    tryDetect(frame, opts) {
+      if (closedReason !== undefined) return Promise.reject(new DetectorPoolClosedError(closedReason));
+      try {
+        assertValidFrame(frame);
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      if (waiters.length > 0 || !hasRoom()) {
+        counters.dropped++;
+        return null;
+      }
+      return accept(frame, opts);
+    },
+    stats() {
+      const busy = slots.filter((s) => s.state === 'busy').length;
+      return {
+        size,
+        ready: slots.filter((s) => s.state === 'idle' || s.state === 'busy').length,
+        busy,
+        queued: queue.length,
+        waiting: waiters.length,
+        ...counters,
+      };
+    },
+    close() {
+      closing ??= (async () => {
+        failEverything('close() was called');
+        await closeWorkers();
+      })();
+      return closing;
+    },
+  };
+}
