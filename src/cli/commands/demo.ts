@@ -13,14 +13,18 @@ import { datasetsDir } from '../datasets.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
 
+/** An instantaneous event (a line crossing) is opened and closed at once. */
+const isInstant = (change: EventChange): boolean => change.event.end !== null && change.event.end === change.event.start;
+
 function describe(change: EventChange): string {
   const e = change.event;
+  const label = isInstant(change) ? 'event' : change.kind;
   const when = new Date().toISOString().slice(11, 19);
   const where = Object.entries(e.details)
     .filter(([k]) => k === 'zone' || k === 'line' || k === 'direction')
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');
-  return `${when}  ${change.kind.padEnd(7)} ${e.type.padEnd(13)} ${e.severity.padEnd(6)} track ${e.track_ids.join(',')} ${e.classes.join(',')}  t=${e.start.toFixed(1)}s  ${where}`;
+  return `${when}  ${label.padEnd(7)} ${e.type.padEnd(13)} ${e.severity.padEnd(6)} track ${e.track_ids.join(',')} ${e.classes.join(',')}  t=${e.start.toFixed(1)}s  ${where}`;
 }
 
 /**
@@ -59,11 +63,11 @@ export async function runDemo(opts: DemoCliOptions): Promise<void> {
       realtime: true,
       signal: controller.signal,
       onEvent: (change) => {
-        process.stdout.write(`${describe(change)}\n`);
+        if (!(isInstant(change) && change.kind === 'opened')) process.stdout.write(`${describe(change)}\n`);
         if (change.kind === 'closed') writes.push(appendFile(eventsFile, `${JSON.stringify(change.event)}\n`));
       },
       onStreamState: (state, error) => {
-        if (state !== 'running') process.stderr.write(`camera ${camera.id}: ${state}${error ? ` (${error})` : ''}\n`);
+        if (state !== 'running' && !controller.signal.aborted) process.stderr.write(`camera ${camera.id}: ${state}${error ? ` (${error})` : ''}\n`);
       },
     });
     await Promise.all(writes);

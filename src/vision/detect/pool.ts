@@ -17,14 +17,15 @@ import type { DetectorWorkerData, PoolToWorkerMessage, WorkerToPoolMessage } fro
 import type { BackendWorkerPayload } from './worker-entry.js';
 
 /**
- * Runs in each new worker thread as plain CommonJS, so it works whether the
- * parent runs under tsx, vitest or compiled JS: it registers tsx when the worker
- * module is TypeScript, then imports it. A failure becomes an uncaught error of
- * the worker, which the pool reports.
+ * Runs in each new worker thread, so it works whether the parent runs under tsx,
+ * vitest or compiled JS: it registers tsx when the worker module is TypeScript,
+ * then imports it. Valid both as CommonJS and as an ES module (a parent started
+ * with --input-type=module makes eval'd workers ES modules). A failure becomes an
+ * uncaught error of the worker, which the pool reports.
  */
 const WORKER_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
 (async () => {
+  const { workerData } = await import('node:worker_threads');
   if (workerData.tsxApiUrl) {
     const { register } = await import(workerData.tsxApiUrl);
     register();

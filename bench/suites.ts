@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfigFile } from '../src/config/load.js';
+import { cameraSchema, type CameraConfig } from '../src/config/schema.js';
+import type { Detection } from '../src/contracts/detection.js';
+import { datasetsDir } from '../src/cli/datasets.js';
+import { parseMotText, trackFrameToMotRows, type MotRow } from '../src/eval/mot-io.js';
+import { evaluateMot, type MotMetrics } from '../src/eval/mot-metrics.js';
+import { detectionsByFrame, trackDetectionFrames } from '../src/eval/track-from-dets.js';
+import { probeSource } from '../src/media/ffprobe.js';
+import { runAnalysisSession } from '../src/pipeline/analysis-session.js';
+import { createDetector } from '../src/vision/detect/detector.js';
+import { createDetectorPool } from '../src/vision/detect/pool.js';
+import { createMotionDetector } from '../src/vision/motion/index.js';
+import { createByteTracker } from '../src/vision/track/index.js';
+import { decodeFrames } from './frames.js';
+
+/** One measured figure, as it goes into docs/BENCHMARKS.md. */
+export interface Measure {
+  readonly bench: string;
+  readonly metric: string;
+  readonly value: number | string;
+  readonly unit: string;
+}
+
+export interface Suite {
+  readonly name: string;
+  readonly needs: readonly string[];
+  run(): Promise<Measure[]>;
+}
+
+const pets = (f: string): string => join(datasetsDir(), 'pets09-s2l1', f);
+const carClip = (): string => join(datasetsDir(), 'intel-sample-videos', 'car-detection.mp4');
+const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+function motMeasures(bench: string, m: MotMetrics): Measure[] {
+  return [
+    { bench, metric: 'MOTA', value: round(m.mota), unit: '' },
+    { bench, metric: 'IDF1', value: round(m.idf1), unit: '' },
+    { bench, metric: 'HOTA', value: m.hota ? round(m.hota.hota) : '-', unit: '' },
+    { bench, metric: 'ID switches', value: m.idSwitches, unit: '' },
+    { bench, metric: 'precision', value: round(m.precision), unit: '' },
+    { bench, metric: 'recall', value: round(m.recall), unit: '' },
+  ];
+}
+
+/** Tracker alone: 30 objects moving on straight lines with box noise, 10,000 frames. */
+const trackerSynthetic: Suite = {
+  name: 'tracker-synthetic',
+  needs: [],
+  async run() {
+    const objects = 30;
+    const frames = 10_000;
+    let seed = 7;
+    const noise = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 2;
+    const dets: Detection[][] = [];
+    for (let f = 0; f < frames; f++) {
+      const row: Detection[] = [];
+      for (let i = 0; i < objects; i++) {
+        const x = ((i * 97 + f * (1 + (i % 5))) % 1800) + 40;
+        const y = 40 + i * 33;
+        row.push({ box: [x + noise(), y + noise(), x + 30 + noise(), y + 70 + noise()], score: 0.8, cls: 'person' });
+      }
+      dets.push(row);
+    }
+    const tracker = createByteTracker({ fps: 10 });
+    const t0 = performance.now();
+    for (let f = 0; f < frames; f++) tracker.update(dets[f] as Detection[], { seq: f, tSec: f / 10, width: 1920, height: 1080 });
+    const s = (performance.now() - t0) / 1000;
+    return [
+      { bench: 'tracker, 30 objects', metric: 'track updates per second', value: Math.round((objects * frames) / s), unit: '/s' },
+      { bench: 'tracker, 30 objects', metric: 'frames per second', value: Math.round(frames / s), unit: '/s' },
+    ];
+  },
+};
+
+/** Tracker on the MOT15 public detections of PETS09-S2L1 (no detector involved). */
+const trackerPublicDets: Suite = {
+  name: 'tracker-public-detections',
+  needs: [pets('det.txt'), pets('gt.txt')],
+  async run() {
+    const gt = parseMotText(readFileSync(pets('gt.txt'), 'utf8'));
+    const det = parseMotText(readFileSync(pets('det.txt'), 'utf8'));
+    const size = { width: 768, height: 576 };
+    const frames = detectionsByFrame(det, { scoreScale: 100, cls: 'person', size, lastFrame: 795 });
+    const rows = trackDetectionFrames(frames, size, { fps: 10 });
+    return motMeasures('tracker on det.txt (public detections, scores / 100)', evaluateMot(gt, rows));
+  },
+};
+
+/** Motion detector alone on real footage at the default analysis width. */
+const motion: Suite = {
+  name: 'motion',
+  needs: [carClip()],
+  async run() {
+    const frames = await decodeFrames(carClip(), { width: 640 });
+    const detector = createMotionDetector();
+    const t0 = performance.now();
+    for (const frame of frames) detector.update(frame);
+    const ms = (performance.now() - t0) / frames.length;
+    return [{ bench: 'motion detector, car-detection.mp4 at 640x360', metric: 'time per frame', value: round(ms, 2), unit: 'ms' }];
+  },
+};
+
+/** CenterNet on TF.js wasm: one detector in this thread, then the worker pool. */
+const detector: Suite = {
+  name: 'detector',
+  needs: [pets('vtest.avi')],
+  async run() {
+    const frames = await decodeFrames(pets('vtest.avi'), { limit: 120 });
+    const single = await createDetector('centernet', { minScore: 0.1 });
+    await single.detect(frames[0]!); // warm-up: first inference compiles kernels
+    let t0 = performance.now();
+    for (const frame of frames.slice(1, 31)) await single.detect(frame);
+    const singleMs = (performance.now() - t0) / 30;
+    await single.close();
+    const pool = await createDetectorPool({ detector: { minScore: 0.1 } });
+    await Promise.all(frames.slice(0, pool.stats().size).map((f) => pool.detect(f)));
+    t0 = performance.now();
+    await Promise.all(frames.map((f) => pool.detect(f)));
+    const poolFps = frames.length / ((performance.now() - t0) / 1000);
+    const size = pool.stats().size;
+    await pool.close();
+    return [
+      { bench: 'CenterNet 512x512, TF.js wasm, 1 thread', metric: 'time per frame', value: round(singleMs, 1), unit: 'ms' },
+      { bench: `CenterNet, worker pool of ${size}`, metric: 'frames per second', value: round(poolFps, 2), unit: '/s' },
+    ];
+  },
+};
+
+async function trackPets(gating: boolean): Promise<Measure[]> {
+  const video = pets('vtest.avi');
+  const gt = parseMotText(readFileSync(pets('gt.txt'), 'utf8'));
+  const camera = cameraSchema.parse({ id: 'pets', source: video, detect: { motion_gating: gating } });
+  const rows: MotRow[] = [];
+  const outcome = await runAnalysisSession({
+    camera,
+    source: video,
+    info: await probeSource(video),
+    onFrame: (r) => {
+      const people = { ...r.tracks, tracks: r.tracks.tracks.filter((t) => t.cls === 'person') };
+      rows.push(...trackFrameToMotRows(people));
+    },
+  });
+  const s = outcome.summary;
+  const bench = `vigie track on PETS09-S2L1, 795 frames 768x576, motion gating ${gating ? 'on' : 'off'}`;
+  return [
+    ...motMeasures(bench, evaluateMot(gt, rows)),
+    { bench, metric: 'frames where the detector ran', value: s.frames_detected, unit: `of ${s.frames}` },
+    { bench, metric: 'analysed frames per second', value: s.speed_fps, unit: '/s' },
+  ];
+}
+
+const pipelinePets: Suite = {
+  name: 'pipeline-pets',
+  needs: [pets('vtest.avi'), pets('gt.txt')],
+  async run() {
+    return [...(await trackPets(true)), ...(await trackPets(false))];
+  },
+};
+
+/** `vigie analyze` with the motion backend on the car park clip (test/fixtures/car-park.yaml). */
+const pipelineCarPark: Suite = {
+  name: 'pipeline-car-park',
+  needs: [carClip()],
+  async run() {
+    const camera = loadConfigFile('test/fixtures/car-park.yaml').cameras[0] as CameraConfig;
+    const outcome = await runAnalysisSession({ camera, source: carClip(), info: await probeSource(carClip()), fps: 12.5, width: 640 });
+    const bench = 'vigie analyze, car-detection.mp4, motion backend, 4 rules';
+    return [
+      { bench, metric: 'analysed frames per second', value: outcome.summary.speed_fps, unit: '/s' },
+      { bench, metric: 'events', value: JSON.stringify(outcome.summary.events_by_type), unit: '' },
+    ];
+  },
+};
+
+/** Every suite, in the order they run. */
+export const SUITES: readonly Suite[] = [trackerSynthetic, trackerPublicDets, motion, detector, pipelineCarPark, pipelinePets];
