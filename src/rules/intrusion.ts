@@ -1,11 +1,11 @@
 import type { TrackFrame, TrackSnapshot } from '../contracts/track.js';
 import type { IntrusionRuleConfig } from '../config/schema.js';
-import { anchorPoint, normaliseBox } from '../geometry/anchor.js';
+import { anchorPoint } from '../geometry/anchor.js';
 import { pointInPolygon } from '../geometry/polygon.js';
 import { classMatcher } from './class-filter.js';
 import { findZone } from './scene.js';
-import { ABSENT_GRACE_S, MAX_TRACKED_PER_RULE, capTable, carryAbsent, liveTracks, type DropReason } from './track-table.js';
-import type { EndReason, Rule, RuleMeta, RuleScene, RuleSignal } from './types.js';
+import { endedSignal, evaluatePerTrack, trackSignal } from './per-track.js';
+import type { Rule, RuleMeta, RuleScene, RuleSignal } from './types.js';
 
 /** Per-track memory: since when the anchor has been inside, and whether the situation is raised. */
 interface IntrusionTrack {
@@ -29,36 +29,17 @@ export function createIntrusionRule(config: IntrusionRuleConfig, scene: RuleScen
   const matches = classMatcher(config.classes);
   const meta: RuleMeta = { id: config.id, type: 'intrusion', severity: config.severity, cooldownS: config.cooldown_s };
 
-  const ended = (trackId: number, tSec: number, reason: EndReason): RuleSignal => ({
-    kind: 'situation.ended',
-    ruleId: meta.id,
-    type: meta.type,
-    trackId,
-    tSec,
-    reason,
-  });
-
   function step(prev: IntrusionTrack | undefined, t: TrackSnapshot, frame: TrackFrame, signals: RuleSignal[]): IntrusionTrack | undefined {
     const inside = matches(t.cls) && pointInPolygon(anchorPoint(t.box, frame, config.anchor, t.cls), zone.polygon);
     if (!inside) {
-      if (prev?.active) signals.push(ended(t.id, frame.tSec, 'left'));
+      if (prev?.active) signals.push(endedSignal(meta, t.id, frame.tSec, 'left'));
       return undefined;
     }
     const enteredS = prev?.enteredS ?? frame.tSec;
     const dwellS = frame.tSec - enteredS;
     const active = dwellS >= config.min_duration_s;
     if (active) {
-      signals.push({
-        kind: 'situation.active',
-        ruleId: meta.id,
-        type: meta.type,
-        trackId: t.id,
-        tSec: frame.tSec,
-        cls: t.cls,
-        box: normaliseBox(t.box, frame),
-        score: t.score,
-        details: { zone: zone.id, dwell_s: round3(dwellS) },
-      });
+      signals.push(trackSignal('situation.active', meta, t, frame, { zone: zone.id, dwell_s: round3(dwellS) }));
     }
     return { enteredS, lastSeenS: frame.tSec, active };
   }
@@ -67,16 +48,8 @@ export function createIntrusionRule(config: IntrusionRuleConfig, scene: RuleScen
     meta,
     init: () => ({ tracks: new Map() }),
     evaluate(state, frame) {
-      const signals: RuleSignal[] = [];
-      const onDrop = (id: number, entry: IntrusionTrack, reason: DropReason): void => {
-        if (entry.active) signals.push(ended(id, frame.tSec, reason));
-      };
-      const next = carryAbsent(state.tracks, frame, ABSENT_GRACE_S, onDrop);
-      for (const t of liveTracks(frame)) {
-        const entry = step(state.tracks.get(t.id), t, frame, signals);
-        if (entry) next.set(t.id, entry);
-      }
-      return { state: { tracks: capTable(next, MAX_TRACKED_PER_RULE, onDrop) }, signals };
+      const { tracks, signals } = evaluatePerTrack(meta, state.tracks, frame, step);
+      return { state: { tracks }, signals };
     },
   };
 }

@@ -1,11 +1,11 @@
 import type { NormPoint } from '../contracts/geometry.js';
 import type { TrackFrame, TrackSnapshot } from '../contracts/track.js';
 import type { LineCrossingRuleConfig } from '../config/schema.js';
-import { anchorPoint, normaliseBox } from '../geometry/anchor.js';
+import { anchorPoint } from '../geometry/anchor.js';
 import { lineCrossingParameter, signedDistanceToLine } from '../geometry/line.js';
 import { classMatcher } from './class-filter.js';
 import { findLine } from './scene.js';
-import { ABSENT_GRACE_S, MAX_TRACKED_PER_RULE, capTable, carryAbsent, liveTracks } from './track-table.js';
+import { evaluatePerTrack, trackSignal } from './per-track.js';
 import type { Rule, RuleMeta, RuleScene, RuleSignal } from './types.js';
 
 /** Direction of one crossing: left -> right of a->b is `a_to_b` (ARCHITECTURE 5.2). */
@@ -69,17 +69,7 @@ export function createLineCrossingRule(config: LineCrossingRuleConfig, scene: Ru
       if (side === -s) {
         const dir: CrossingDirection = s > 0 ? 'a_to_b' : 'b_to_a';
         if (lastPassInExtent && matches(t.cls) && wanted(dir)) {
-          signals.push({
-            kind: 'instant',
-            ruleId: meta.id,
-            type: meta.type,
-            trackId: t.id,
-            tSec: frame.tSec,
-            cls: t.cls,
-            box: normaliseBox(t.box, frame),
-            score: t.score,
-            details: { line: line.id, direction: dir },
-          });
+          signals.push(trackSignal('instant', meta, t, frame, { line: line.id, direction: dir }));
         }
       }
       side = s;
@@ -98,11 +88,8 @@ export function createLineCrossingRule(config: LineCrossingRuleConfig, scene: Ru
     meta,
     init: () => ({ tracks: new Map() }),
     evaluate(state, frame) {
-      const signals: RuleSignal[] = [];
-      const noop = (): void => undefined;
-      const next = carryAbsent(state.tracks, frame, ABSENT_GRACE_S, noop);
-      for (const t of liveTracks(frame)) next.set(t.id, step(state.tracks.get(t.id), t, frame, signals));
-      return { state: { tracks: capTable(next, MAX_TRACKED_PER_RULE, noop) }, signals };
+      const { tracks, signals } = evaluatePerTrack(meta, state.tracks, frame, step);
+      return { state: { tracks }, signals };
     },
   };
 }

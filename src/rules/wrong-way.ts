@@ -1,12 +1,12 @@
 import type { TrackFrame, TrackSnapshot } from '../contracts/track.js';
 import type { WrongWayRuleConfig } from '../config/schema.js';
-import { anchorPoint, normaliseBox } from '../geometry/anchor.js';
+import { anchorPoint } from '../geometry/anchor.js';
 import { pointInPolygon } from '../geometry/polygon.js';
 import { angleBetweenDeg, dot, normalize, type Vec2 } from '../geometry/vector.js';
 import { classMatcher } from './class-filter.js';
 import { findZone } from './scene.js';
-import { ABSENT_GRACE_S, MAX_TRACKED_PER_RULE, capTable, carryAbsent, liveTracks, type DropReason } from './track-table.js';
-import { RuleConfigError, type EndReason, type Rule, type RuleMeta, type RuleScene, type RuleSignal } from './types.js';
+import { endedSignal, evaluatePerTrack, trackSignal } from './per-track.js';
+import { RuleConfigError, type Rule, type RuleMeta, type RuleScene, type RuleSignal } from './types.js';
 
 /** Seconds of in-zone history the displacement is measured over. */
 export const WRONG_WAY_HISTORY_S = 10;
@@ -96,15 +96,6 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
   const matches = classMatcher(config.classes);
   const meta: RuleMeta = { id: config.id, type: 'wrong_way', severity: config.severity, cooldownS: config.cooldown_s };
 
-  const ended = (trackId: number, tSec: number, reason: EndReason): RuleSignal => ({
-    kind: 'situation.ended',
-    ruleId: meta.id,
-    type: meta.type,
-    trackId,
-    tSec,
-    reason,
-  });
-
   /** How far against the flow the trend goes, and how far off the exact reverse it points. */
   function against(trend: Trend): { readonly distance: number; readonly angleDeg: number } {
     return { distance: dot(trend.displacement, reverse), angleDeg: angleBetweenDeg(trend.displacement, reverse) };
@@ -113,7 +104,7 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
   function step(prev: WrongWayTrack | undefined, t: TrackSnapshot, frame: TrackFrame, signals: RuleSignal[]): WrongWayTrack | undefined {
     const p = anchorPoint(t.box, frame, config.anchor, t.cls);
     if (!matches(t.cls) || !pointInPolygon(p, zone.polygon)) {
-      if (prev?.active) signals.push(ended(t.id, frame.tSec, 'left'));
+      if (prev?.active) signals.push(endedSignal(meta, t.id, frame.tSec, 'left'));
       return undefined;
     }
     const samples = appendSample(prev?.samples ?? [], { t: frame.tSec, x: p[0], y: p[1] });
@@ -123,24 +114,16 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
     const wrong = m !== null && m.distance > 0 && m.distance >= needed - THRESHOLD_EPS && m.angleDeg <= config.max_angle_deg + THRESHOLD_EPS;
 
     if (wrong && m && trend) {
-      signals.push({
-        kind: 'situation.active',
-        ruleId: meta.id,
-        type: meta.type,
-        trackId: t.id,
-        tSec: frame.tSec,
-        cls: t.cls,
-        box: normaliseBox(t.box, frame),
-        score: t.score,
-        details: {
+      signals.push(
+        trackSignal('situation.active', meta, t, frame, {
           zone: zone.id,
           distance: round(m.distance, 4),
           angle_deg: round(m.angleDeg, 1),
           over_s: round(trend.spanS, 3),
-        },
-      });
+        }),
+      );
     } else if (prev?.active) {
-      signals.push(ended(t.id, frame.tSec, 'stopped'));
+      signals.push(endedSignal(meta, t.id, frame.tSec, 'stopped'));
     }
     return { lastSeenS: frame.tSec, samples, active: wrong };
   }
@@ -149,16 +132,8 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
     meta,
     init: () => ({ tracks: new Map() }),
     evaluate(state, frame) {
-      const signals: RuleSignal[] = [];
-      const onDrop = (id: number, entry: WrongWayTrack, reason: DropReason): void => {
-        if (entry.active) signals.push(ended(id, frame.tSec, reason));
-      };
-      const next = carryAbsent(state.tracks, frame, ABSENT_GRACE_S, onDrop);
-      for (const t of liveTracks(frame)) {
-        const entry = step(state.tracks.get(t.id), t, frame, signals);
-        if (entry) next.set(t.id, entry);
-      }
-      return { state: { tracks: capTable(next, MAX_TRACKED_PER_RULE, onDrop) }, signals };
+      const { tracks, signals } = evaluatePerTrack(meta, state.tracks, frame, step);
+      return { state: { tracks }, signals };
     },
   };
 }

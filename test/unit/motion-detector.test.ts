@@ -4,7 +4,8 @@ import { chooseScale, gridFor, rgbToGreyDownscaled } from '../../src/vision/moti
 import { createMotionDetector } from '../../src/vision/motion/index.js';
 import { dilate3x3, erode3x3 } from '../../src/vision/motion/morphology.js';
 import { ToneCurveEstimator } from '../../src/vision/motion/tone-curve.js';
-import { rng, sceneFrame, texture } from './motion-synthetic.js';
+import { rng } from '../helpers/random.js';
+import { sceneFrame, texture } from './motion-synthetic.js';
 
 const W = 320;
 const H = 180;

@@ -1,17 +1,6 @@
 /** Synthetic scenes for the motion unit tests: a textured static background with noise and moving squares. */
 import type { RgbFrame } from '../../src/contracts/frame.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random.js';
 
 export interface Square {
   readonly x: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../../src/contracts/frame.js';
 import type { NormPoint, NormPolygon } from '../../src/contracts/geometry.js';
 import { applyMaskBitmap, createPrivacyMasker, rasterizeMasks } from '../../src/privacy/mask.js';
+import { rng } from '../helpers/random.js';
 
 function frameOf(width: number, height: number, fill = 200): RgbFrame {
   return { cameraId: 'cam', seq: 0, ptsMs: 0, wallMs: 0, width, height, data: new Uint8Array(width * height * 3).fill(fill) };
@@ -50,18 +51,6 @@ function overlapArea(poly: readonly (readonly [number, number])[], px: number, p
     area += a[0] * b[1] - b[0] * a[1];
   }
   return Math.abs(area) / 2;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('rasterizeMasks', () => {

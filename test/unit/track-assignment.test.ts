@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignWithLimit, costMatrix, solveAssignment, type CostMatrix } from '../../src/vision/track/assignment.js';
+import { rng } from '../helpers/random.js';
 
 function matrix(rows: number[][]): CostMatrix {
   const m = costMatrix(rows.length, rows[0]?.length ?? 0);
@@ -26,18 +27,6 @@ function bruteForceMin(m: CostMatrix): number {
   };
   walk(0, 0);
   return best;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('solveAssignment', () => {

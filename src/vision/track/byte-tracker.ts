@@ -273,7 +273,7 @@ export function createByteTracker(options: ByteTrackerOptions): ByteTracker {
     const out: TrackSnapshot[] = [];
     for (const t of tracks) {
       if (t.state === 'tracked' || (t.state === 'lost' && frame.seq - t.lastMatchedSeq <= opt.reportLostFrames)) {
-        out.push(snapshotTrack(t, frame.seq));
+        out.push(snapshotTrack(t, frame.seq, frame));
       }
     }
     out.sort((a, b) => a.id - b.id);

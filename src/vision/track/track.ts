@@ -4,7 +4,9 @@
  * API: callers only ever see `TrackSnapshot`s.
  */
 import { OBJECT_CLASSES, type ObjectClass } from '../../contracts/classes.js';
+import type { SizeWH } from '../../contracts/geometry.js';
 import type { TrackSnapshot } from '../../contracts/track.js';
+import { clipXyxy } from '../../geometry/box.js';
 import { createKalmanState, kalmanBoxXyxy, type KalmanState } from './kalman.js';
 
 /**
@@ -100,11 +102,12 @@ function countVotes(track: Track, cls: number): number {
   return n;
 }
 
-export function snapshotTrack(track: Track, seq: number): TrackSnapshot {
+/** The track as reported for frame `seq`; its box is clipped to the frame (the filter's own may overhang an edge). */
+export function snapshotTrack(track: Track, seq: number, frame: SizeWH): TrackSnapshot {
   const m = track.kf.mean;
   return {
     id: track.id,
-    box: kalmanBoxXyxy(track.kf),
+    box: clipXyxy(kalmanBoxXyxy(track.kf), frame),
     score: track.score,
     cls: OBJECT_CLASSES[track.cls] ?? 'object',
     matched: track.lastMatchedSeq === seq,

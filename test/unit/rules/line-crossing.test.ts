@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLineCrossingRule } from '../../../src/rules/line-crossing.js';
 import { RuleConfigError } from '../../../src/rules/types.js';
 import { brief, car, frame, line, person, ruleConfig, run, thing } from './scenario.js';
+import type { LineConfig } from '../../../src/config/schema.js';
 
 // Line "entree" from a=(0.2,0.5) to b=(0.8,0.5): looking from a to b is looking east,
 // so the image top (y < 0.5) is its LEFT side and the bottom its RIGHT side.
@@ -103,7 +104,8 @@ describe('line crossing', () => {
 
   it('refuses an unknown or zero-length line', () => {
     expect(() => createLineCrossingRule(ruleConfig({ id: 'r9', type: 'line_crossing', line: 'x' }), scene)).toThrow(RuleConfigError);
-    const flat = { zones: [], lines: [line({ id: 'p', points: [[0.3, 0.3], [0.3, 0.3]] })] };
+    // The config schema refuses such a line; the rule checks again for configs built in code.
+    const flat = { zones: [], lines: [{ id: 'p', points: [[0.3, 0.3], [0.3, 0.3]] } satisfies LineConfig] };
     expect(() => createLineCrossingRule(ruleConfig({ id: 'r9', type: 'line_crossing', line: 'p' }), flat)).toThrow(/identical points/);
   });
 });
