@@ -13,7 +13,7 @@ function motion(seq: number, boxes: readonly BoxXYXY[], extra: Partial<MotionRes
     seq,
     width: W,
     height: H,
-    regions: boxes.map((box) => ({ box, areaPx: (box[2] - box[0]) * (box[3] - box[1]), fillRatio: 1 })),
+    regions: boxes.map((box) => ({ box, areaPx: (box[2] - box[0]) * (box[3] - box[1]), fillRatio: 1, movingRatio: 1 })),
     changedRatio: 0.05,
     lightingChange: false,
     exposureShiftGrey: 0,
@@ -24,7 +24,7 @@ function motion(seq: number, boxes: readonly BoxXYXY[], extra: Partial<MotionRes
   };
 }
 
-const region = (box: BoxXYXY, areaPx: number) => ({ box, areaPx, fillRatio: areaPx / ((box[2] - box[0]) * (box[3] - box[1])) });
+const region = (box: BoxXYXY, areaPx: number) => ({ box, areaPx, fillRatio: areaPx / ((box[2] - box[0]) * (box[3] - box[1])), movingRatio: 1 });
 
 describe('mergeRegions', () => {
   it('merges fragments closer than the gap, transitively, and keeps distant ones apart', () => {

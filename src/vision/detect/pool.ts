@@ -3,36 +3,17 @@
  * port. Frames wait in a bounded queue: `detect()` waits for room (back-pressure),
  * `tryDetect()` drops the frame and counts it when there is none (live cameras
  * that prefer dropping to lagging). Pixels always travel by transfer, never by
- * structured clone.
+ * structured clone. (Over 400 lines on purpose: the queue, the worker slots and
+ * the crash/restart logic share one state that splitting would only pass around.)
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Detection } from '../../contracts/detection.js';
 import type { Detector, DetectorBackendName, DetectorBackendOptions, DetectorFrame } from './detector.js';
 import { assertValidFrame } from './preprocess.js';
+import { startModuleWorker, workerModuleUrls } from './worker-launch.js';
 import type { DetectorWorkerData, PoolToWorkerMessage, WorkerToPoolMessage } from './worker.js';
 import type { BackendWorkerPayload } from './worker-entry.js';
-
-/**
- * Runs in each new worker thread, so it works whether the parent runs under tsx,
- * vitest or compiled JS: it registers tsx when the worker module is TypeScript,
- * then imports it. Valid both as CommonJS and as an ES module (a parent started
- * with --input-type=module makes eval'd workers ES modules). A failure becomes an
- * uncaught error of the worker, which the pool reports.
- */
-const WORKER_BOOTSTRAP = `
-(async () => {
-  const { workerData } = await import('node:worker_threads');
-  if (workerData.tsxApiUrl) {
-    const { register } = await import(workerData.tsxApiUrl);
-    register();
-  }
-  await import(workerData.entryUrl);
-})().catch((err) => { setImmediate(() => { throw err; }); });
-`;
 
 /** Wait before restarting a worker that failed to start, times the number of failures in a row. */
 const RESTART_BACKOFF_MS = 250;
@@ -148,23 +129,6 @@ interface Slot {
   onReady: ((err?: Error) => void) | undefined;
 }
 
-function moduleUrls(workerModule: URL | undefined): { entryUrl: string; tsxApiUrl: string | null } {
-  // Under tsx or vitest this file is pool.ts; once compiled it is pool.js.
-  const ext = path.extname(fileURLToPath(import.meta.url));
-  const entry = workerModule ?? new URL(`./worker-entry${ext}`, import.meta.url);
-  const isTs = /\.[cm]?ts$/.test(entry.pathname);
-  return { entryUrl: entry.href, tsxApiUrl: isTs ? tsxEsmApiUrl() : null };
-}
-
-/** URL of the ESM build of `tsx/esm/api` (its CommonJS build cannot register hooks from a worker). */
-function tsxEsmApiUrl(): string {
-  // import.meta.resolve is missing under some test runners; then derive the ESM
-  // file from the CommonJS one, as tsx's package.json exports lay them side by side.
-  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
-}
-
 function isTransferable(data: Uint8Array): boolean {
   return data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
 }
@@ -190,7 +154,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
 
   const backend = options.backend ?? 'centernet';
   const payload: BackendWorkerPayload = { backend, options: options.detector ?? {} };
-  const workerData: DetectorWorkerData = { ...moduleUrls(options.workerModule), payload };
+  const workerData: DetectorWorkerData = { ...workerModuleUrls(options.workerModule), payload };
   const maxHeld = size + queueCapacity;
 
   const slots: Slot[] = [];
@@ -335,7 +299,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
   }
 
   function spawn(slot: Slot): void {
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData });
+    const worker = startModuleWorker(workerData);
     slot.worker = worker;
     slot.state = 'starting';
     slot.lastError = undefined;

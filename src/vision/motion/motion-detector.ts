@@ -18,7 +18,8 @@ import { DEFAULT_MOTION_OPTIONS, type MotionDetectorOptions, type MotionRegion, 
  *  4. if most of the frame still differs, reset the background (scene change);
  *  5. 3x3 opening (speckle), then closings (bridge fragments);
  *  6. update the background: fast where static, slow where foreground;
- *  7. connected components -> regions in frame pixels.
+ *  7. connected components -> regions in frame pixels, each with the share of
+ *     its cells that changed since the previous frame (moving vs still).
  * All per-pixel work uses integer maths on buffers allocated when the frame
  * size first appears; only the small result object is allocated per frame.
  */
@@ -43,6 +44,8 @@ interface Buffers {
   readonly grid: GreyGrid;
   readonly n: number;
   readonly cur: Uint8Array;
+  /** Grey grid of the previous frame, for the frame-to-frame change inside regions. */
+  readonly prev: Uint8Array;
   readonly bgQ8: Int32Array;
   readonly fg: Uint8Array;
   readonly tmp: Uint8Array;
@@ -95,6 +98,7 @@ export function createMotionDetector(options: Partial<MotionDetectorOptions> = {
       grid,
       n,
       cur: new Uint8Array(n),
+      prev: new Uint8Array(n),
       bgQ8: new Int32Array(n),
       fg: new Uint8Array(n),
       tmp: new Uint8Array(n),
@@ -139,6 +143,22 @@ export function createMotionDetector(options: Partial<MotionDetectorOptions> = {
     }
   }
 
+  /** Share of the foreground cells of a grid box whose grey level changed by more than the threshold since the previous frame. */
+  function movingShare(b: Buffers, gx1: number, gy1: number, gx2: number, gy2: number): number {
+    const { cur, prev, fg, grid } = b;
+    let fgCells = 0;
+    let moved = 0;
+    for (let y = gy1; y <= gy2; y++) {
+      for (let i = y * grid.width + gx1, end = y * grid.width + gx2; i <= end; i++) {
+        if (fg[i] === 0) continue;
+        fgCells++;
+        const d = cur[i]! - prev[i]!;
+        if (d > opt.diffThresholdGrey || d < -opt.diffThresholdGrey) moved++;
+      }
+    }
+    return fgCells === 0 ? 0 : moved / fgCells;
+  }
+
   function regionsOf(b: Buffers, frame: RgbFrame): MotionRegion[] {
     const { grid } = b;
     const cellArea = grid.scale * grid.scale;
@@ -152,7 +172,8 @@ export function createMotionDetector(options: Partial<MotionDetectorOptions> = {
       const x2 = stats.maxX[k]! === grid.width - 1 ? frame.width : (stats.maxX[k]! + 1) * grid.scale;
       const y2 = stats.maxY[k]! === grid.height - 1 ? frame.height : (stats.maxY[k]! + 1) * grid.scale;
       const areaPx = stats.area[k]! * cellArea;
-      regions.push({ box: [x1, y1, x2, y2], areaPx, fillRatio: Math.min(1, areaPx / ((x2 - x1) * (y2 - y1))) });
+      const movingRatio = movingShare(b, stats.minX[k]!, stats.minY[k]!, stats.maxX[k]!, stats.maxY[k]!);
+      regions.push({ box: [x1, y1, x2, y2], areaPx, fillRatio: Math.min(1, areaPx / ((x2 - x1) * (y2 - y1))), movingRatio });
     }
     regions.sort((p, q) => q.areaPx - p.areaPx);
     return regions;
@@ -181,10 +202,12 @@ export function createMotionDetector(options: Partial<MotionDetectorOptions> = {
         frameW = frame.width;
         frameH = frame.height;
         rgbToGreyDownscaled(frame.data, frame.width, b.grid, b.cur, b.rowAcc);
+        b.prev.set(b.cur);
         resetBackground(b);
         return resetResult(frame, 0, false, 0);
       }
       const { cur, bgQ8, fg, n } = b;
+      b.prev.set(cur);
       rgbToGreyDownscaled(frame.data, frame.width, b.grid, cur, b.rowAcc);
 
       // 2. Global exposure compensation.

@@ -82,6 +82,12 @@ export interface MotionRegion {
   readonly areaPx: number;
   /** areaPx / box area, in (0,1]: how solid the blob is. */
   readonly fillRatio: number;
+  /**
+   * Share of the region's foreground that also changed since the previous frame,
+   * in [0,1]. Near 0 for something that differs from the background but is still:
+   * a stopped object, or the ghost an object leaves where it stood for long.
+   */
+  readonly movingRatio: number;
 }
 
 /** What the motion detector found in one frame. */
