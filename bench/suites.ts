@@ -26,7 +26,7 @@ export interface Measure {
 export interface Suite {
   readonly name: string;
   readonly needs: readonly string[];
-  run(): Promise<Measure[]>;
+  run(): Measure[] | Promise<Measure[]>;
 }
 
 const pets = (f: string): string => join(datasetsDir(), 'pets09-s2l1', f);
@@ -49,7 +49,7 @@ function motMeasures(bench: string, m: MotMetrics): Measure[] {
 const trackerSynthetic: Suite = {
   name: 'tracker-synthetic',
   needs: [],
-  async run() {
+  run() {
     const objects = 30;
     const frames = 10_000;
     let seed = 7;
@@ -79,7 +79,7 @@ const trackerSynthetic: Suite = {
 const trackerPublicDets: Suite = {
   name: 'tracker-public-detections',
   needs: [pets('det.txt'), pets('gt.txt')],
-  async run() {
+  run() {
     const gt = parseMotText(readFileSync(pets('gt.txt'), 'utf8'));
     const det = parseMotText(readFileSync(pets('det.txt'), 'utf8'));
     const size = { width: 768, height: 576 };

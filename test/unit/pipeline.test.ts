@@ -62,8 +62,12 @@ function camera(overrides: Record<string, unknown> = {}): CameraConfig {
   });
 }
 
+/** Frames arriving asynchronously, as from a frame source. */
 async function* frames(n: number, fromSeq = 0): AsyncGenerator<RgbFrame> {
-  for (let seq = 0; seq < n; seq++) yield frameAt(seq, fromSeq);
+  for (let seq = 0; seq < n; seq++) {
+    await new Promise((r) => setImmediate(r));
+    yield frameAt(seq, fromSeq);
+  }
 }
 
 async function collect(gen: AsyncGenerator<FrameResult>): Promise<FrameResult[]> {
