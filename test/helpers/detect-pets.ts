@@ -6,16 +6,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BoxXYXY } from '../../src/contracts/geometry.js';
 import { iouXYXY } from '../../src/vision/detect/nms.js';
+import { datasetsDir } from './datasets.js';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Shared datasets folder: `$VIGIE_DATASETS`, else `../shared/datasets` from the project root. */
-export function datasetsDir(): string {
-  return process.env.VIGIE_DATASETS ?? path.resolve(PROJECT_ROOT, '../shared/datasets');
-}
 
 export const PETS_WIDTH = 768;
 export const PETS_HEIGHT = 576;

@@ -5,15 +5,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { datasetsDir } from './datasets.js';
 
 const run = promisify(execFile);
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
 /** The shared datasets folder: $VIGIE_DATASETS, else ../shared/datasets next to the project. */
-export const DATASETS_DIR = process.env.VIGIE_DATASETS ?? resolve(projectRoot, '../shared/datasets');
+export const DATASETS_DIR = datasetsDir();
 
 export function datasetPath(...parts: string[]): string {
   return join(DATASETS_DIR, ...parts);

@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '../../src/contracts/detection.js';
 import { createMotionObjectDetector } from '../../src/vision/detect/motion-backend.js';
 import { createMotionDetector, type MotionResult } from '../../src/vision/motion/index.js';
-import { analysisSize, datasetFile, decodeFrames } from './motion-frames.js';
+import { datasetFile } from '../helpers/datasets.js';
+import { analysisSize, decodeFrames } from './motion-frames.js';
 
 const video = datasetFile('intel-sample-videos/car-detection.mp4');
 const LANE_SPLIT = 0.36;
@@ -25,18 +26,18 @@ interface FrameOutcome {
 
 type Lane = 'left' | 'right';
 
-describe.skipIf(video.path === null)('motion on car-detection.mp4', () => {
+describe.skipIf(video.missing)('motion on car-detection.mp4', () => {
   const frames: FrameOutcome[] = [];
   let width = 0;
   let height = 0;
 
   beforeAll(async () => {
-    const size = await analysisSize(video.path!, 640);
+    const size = await analysisSize(video.path, 640);
     width = size.width;
     height = size.height;
     const motion = createMotionDetector();
     const objects = createMotionObjectDetector();
-    for await (const frame of decodeFrames(video.path!, 640, size)) {
+    for await (const frame of decodeFrames(video.path, 640, size)) {
       frames.push({ motion: motion.update(frame), objects: objects.detect(frame) });
     }
   });
@@ -105,7 +106,7 @@ describe.skipIf(video.path === null)('motion on car-detection.mp4', () => {
 
   it('stops its ffmpeg when the reader stops early (the run fails on stray ffmpeg)', async () => {
     let n = 0;
-    for await (const frame of decodeFrames(video.path!, 640, { width, height })) {
+    for await (const frame of decodeFrames(video.path, 640, { width, height })) {
       expect(frame.data.length).toBe(width * height * 3);
       if (++n === 3) break;
     }
@@ -115,8 +116,4 @@ describe.skipIf(video.path === null)('motion on car-detection.mp4', () => {
   it('gives detection scores in [0,1]', () => {
     for (const f of frames) for (const d of f.objects) expect(d.score >= 0 && d.score <= 1 && d.cls === 'object').toBe(true);
   });
-});
-
-describe.skipIf(video.path !== null)('motion on car-detection.mp4 (dataset absent)', () => {
-  it.skip(`skipped: ${video.reason}`, () => {});
 });

@@ -1,27 +1,10 @@
 /**
- * Test helpers for the motion tests: locating the shared datasets and decoding
+ * Test helper for the motion tests: decoding
  * a video into RgbFrames with a plain ffmpeg child process (killed and reaped
  * however the caller stops iterating).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RgbFrame } from '../../src/contracts/frame.js';
-
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** The shared datasets folder: $VIGIE_DATASETS, else ../shared/datasets beside the project. */
-export function datasetsDir(): string {
-  return process.env['VIGIE_DATASETS'] ?? resolve(PROJECT_ROOT, '..', 'shared', 'datasets');
-}
-
-/** Absolute path of a dataset file, or null (with the reason) when it is absent. */
-export function datasetFile(relative: string): { path: string | null; reason: string } {
-  const path = join(datasetsDir(), relative);
-  if (existsSync(path)) return { path, reason: '' };
-  return { path: null, reason: `dataset file ${path} not found (set VIGIE_DATASETS to the shared datasets folder)` };
-}
 
 /**
  * Decodes `path` to RGB24 frames scaled to `width` px wide (height keeps the

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BoxXYXY } from '../../src/contracts/geometry.js';
 import { createMotionDetector } from '../../src/vision/motion/index.js';
-import { analysisSize, datasetFile, decodeFrames } from './motion-frames.js';
+import { datasetFile } from '../helpers/datasets.js';
+import { analysisSize, decodeFrames } from './motion-frames.js';
 
 const video = datasetFile('pets09-s2l1/vtest.avi');
 const gtFile = datasetFile('pets09-s2l1/gt.txt');
-const present = video.path !== null && gtFile.path !== null;
+const missing = video.missing ?? gtFile.missing;
 
 /** Frames at the start during which the background is still being learnt. */
 const WARMUP_FRAMES = 20;
@@ -46,16 +47,16 @@ function coverage(box: BoxXYXY, regions: readonly BoxXYXY[]): number {
   return best;
 }
 
-describe.skipIf(!present)('motion regions on PETS09-S2L1', () => {
+describe.skipIf(missing)('motion regions on PETS09-S2L1', () => {
   const regionsByFrame: BoxXYXY[][] = [];
   let gt: GtBox[] = [];
   let size = { width: 0, height: 0 };
 
   beforeAll(async () => {
-    size = await analysisSize(video.path!, 640);
-    gt = readGt(gtFile.path!, 640 / 768);
+    size = await analysisSize(video.path, 640);
+    gt = readGt(gtFile.path, 640 / 768);
     const motion = createMotionDetector();
-    for await (const frame of decodeFrames(video.path!, 640, size)) {
+    for await (const frame of decodeFrames(video.path, 640, size)) {
       regionsByFrame.push(motion.update(frame).regions.map((r) => r.box));
     }
   });
@@ -87,8 +88,4 @@ describe.skipIf(!present)('motion regions on PETS09-S2L1', () => {
       for (const r of regions) expect((r[2] - r[0]) * (r[3] - r[1])).toBeLessThan(0.15 * frameArea);
     }
   });
-});
-
-describe.skipIf(present)('motion regions on PETS09-S2L1 (dataset absent)', () => {
-  it.skip(`skipped: ${video.reason || gtFile.reason}`, () => {});
 });

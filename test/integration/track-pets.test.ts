@@ -4,16 +4,14 @@
  * The thresholds at the bottom are the measured values minus a small margin.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMotText } from '../../src/eval/mot-io.js';
 import { evaluateMot } from '../../src/eval/mot-metrics.js';
 import { detectionsByFrame, trackDetectionFrames } from '../../src/eval/track-from-dets.js';
+import { datasetsDir } from '../helpers/datasets.js';
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const datasets = process.env.VIGIE_DATASETS ?? resolve(projectRoot, '..', 'shared', 'datasets');
-const pets = join(datasets, 'pets09-s2l1');
+const pets = join(datasetsDir(), 'pets09-s2l1');
 const present = existsSync(join(pets, 'det.txt')) && existsSync(join(pets, 'gt.txt'));
 if (!present) {
   console.warn(`skipping PETS09-S2L1 tracking test: ${pets}/det.txt and gt.txt not found (set VIGIE_DATASETS to the datasets folder)`);
