@@ -4,7 +4,7 @@ import { anchorPoint } from '../geometry/anchor.js';
 import { pointInPolygon } from '../geometry/polygon.js';
 import { classMatcher } from './class-filter.js';
 import { findZone } from './scene.js';
-import { endedSignal, evaluatePerTrack, trackSignal } from './per-track.js';
+import { endedSignal, perTrackRule, trackSignal } from './per-track.js';
 import type { Rule, RuleMeta, RuleScene, RuleSignal } from './types.js';
 
 /** Per-track memory: since when the anchor has been inside, and whether the situation is raised. */
@@ -44,14 +44,7 @@ export function createIntrusionRule(config: IntrusionRuleConfig, scene: RuleScen
     return { enteredS, lastSeenS: frame.tSec, active };
   }
 
-  return {
-    meta,
-    init: () => ({ tracks: new Map() }),
-    evaluate(state, frame) {
-      const { tracks, signals } = evaluatePerTrack(meta, state.tracks, frame, step);
-      return { state: { tracks }, signals };
-    },
-  };
+  return perTrackRule(meta, step);
 }
 
 function round3(x: number): number {

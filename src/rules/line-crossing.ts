@@ -5,7 +5,7 @@ import { anchorPoint } from '../geometry/anchor.js';
 import { lineCrossingParameter, signedDistanceToLine } from '../geometry/line.js';
 import { classMatcher } from './class-filter.js';
 import { findLine } from './scene.js';
-import { evaluatePerTrack, trackSignal } from './per-track.js';
+import { perTrackRule, trackSignal } from './per-track.js';
 import type { Rule, RuleMeta, RuleScene, RuleSignal } from './types.js';
 
 /** Direction of one crossing: left -> right of a->b is `a_to_b` (ARCHITECTURE 5.2). */
@@ -84,12 +84,5 @@ export function createLineCrossingRule(config: LineCrossingRuleConfig, scene: Ru
     };
   }
 
-  return {
-    meta,
-    init: () => ({ tracks: new Map() }),
-    evaluate(state, frame) {
-      const { tracks, signals } = evaluatePerTrack(meta, state.tracks, frame, step);
-      return { state: { tracks }, signals };
-    },
-  };
+  return perTrackRule(meta, step);
 }

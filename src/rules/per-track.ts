@@ -1,7 +1,7 @@
 import type { TrackFrame, TrackSnapshot } from '../contracts/track.js';
 import { normaliseBox } from '../geometry/anchor.js';
 import { ABSENT_GRACE_S, MAX_TRACKED_PER_RULE, capTable, carryAbsent, liveTracks, type DropReason, type SeenEntry } from './track-table.js';
-import type { ActiveSignal, Details, EndReason, EndedSignal, InstantSignal, RuleMeta, RuleSignal } from './types.js';
+import type { ActiveSignal, Details, EndReason, EndedSignal, InstantSignal, Rule, RuleMeta, RuleSignal } from './types.js';
 
 /** A signal about track `t` in `frame`: a lasting situation that holds, or an instant. */
 export function trackSignal(kind: 'instant', meta: RuleMeta, t: TrackSnapshot, frame: TrackFrame, details: Details): InstantSignal;
@@ -32,7 +32,7 @@ export interface SituationEntry extends SeenEntry {
  * `step` (which returns its new entry, or undefined to forget it), and the table
  * stays bounded.
  */
-export function evaluatePerTrack<E extends SituationEntry>(
+function evaluatePerTrack<E extends SituationEntry>(
   meta: RuleMeta,
   tracks: ReadonlyMap<number, E>,
   frame: TrackFrame,
@@ -48,4 +48,24 @@ export function evaluatePerTrack<E extends SituationEntry>(
     if (entry) next.set(t.id, entry);
   }
   return { tracks: capTable(next, MAX_TRACKED_PER_RULE, onDrop), signals };
+}
+
+/** State of a per-track rule: one entry per track it is following. */
+export interface PerTrackState<E> {
+  readonly tracks: ReadonlyMap<number, E>;
+}
+
+/** A rule made of one `step` per live track per frame (every rule of this folder is). */
+export function perTrackRule<E extends SituationEntry>(
+  meta: RuleMeta,
+  step: (prev: E | undefined, t: TrackSnapshot, frame: TrackFrame, signals: RuleSignal[]) => E | undefined,
+): Rule<PerTrackState<E>> {
+  return {
+    meta,
+    init: () => ({ tracks: new Map() }),
+    evaluate(state, frame) {
+      const { tracks, signals } = evaluatePerTrack(meta, state.tracks, frame, step);
+      return { state: { tracks }, signals };
+    },
+  };
 }

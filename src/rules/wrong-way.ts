@@ -5,7 +5,7 @@ import { pointInPolygon } from '../geometry/polygon.js';
 import { angleBetweenDeg, dot, normalize, type Vec2 } from '../geometry/vector.js';
 import { classMatcher } from './class-filter.js';
 import { findZone } from './scene.js';
-import { endedSignal, evaluatePerTrack, trackSignal } from './per-track.js';
+import { endedSignal, perTrackRule, trackSignal } from './per-track.js';
 import { RuleConfigError, type Rule, type RuleMeta, type RuleScene, type RuleSignal } from './types.js';
 
 /** Seconds of in-zone history the displacement is measured over. */
@@ -128,14 +128,7 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
     return { lastSeenS: frame.tSec, samples, active: wrong };
   }
 
-  return {
-    meta,
-    init: () => ({ tracks: new Map() }),
-    evaluate(state, frame) {
-      const { tracks, signals } = evaluatePerTrack(meta, state.tracks, frame, step);
-      return { state: { tracks }, signals };
-    },
-  };
+  return perTrackRule(meta, step);
 }
 
 /** New history with `s` appended (or replacing a too-recent newest sample), trimmed to the window. */
