@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { CameraConfig } from '../../src/config/schema.js';
+import { vigieEventSchema } from '../../src/contracts/api.js';
 import type { VigieEvent } from '../../src/contracts/event.js';
 import { probeSource } from '../../src/media/ffprobe.js';
 import { runAnalysisSession } from '../../src/pipeline/analysis-session.js';
@@ -69,7 +70,8 @@ describe.skipIf(clip.missing)('car park aisle, motion backend (car-detection.mp4
     }
   });
 
-  it('emits events in the ARCHITECTURE 5.3 shape', () => {
+  it('emits events in the ARCHITECTURE 5.3 shape, with no field outside it', () => {
+    for (const event of [...forward, ...reversed]) expect(() => vigieEventSchema.parse(event)).not.toThrow();
     const e = forward[0] as VigieEvent;
     expect(Object.keys(e).sort()).toEqual(
       ['box', 'camera', 'classes', 'clip', 'details', 'end', 'id', 'rule', 'score', 'severity', 'snapshot', 'start', 'start_time', 'track_ids', 'type'].sort(),
