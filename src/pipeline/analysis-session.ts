@@ -4,7 +4,7 @@ import type { VigieEvent } from '../contracts/event.js';
 import { openFrameSource } from '../media/frame-source.js';
 import type { StreamInfo } from '../media/ffprobe.js';
 import { createDetectorPool, type DetectorPool } from '../vision/detect/pool.js';
-import { createCameraPipeline, DETECTION_FLOOR_SCORE, type FrameResult } from './camera-pipeline.js';
+import { createCameraPipeline, DETECTION_FLOOR_SCORE, waitForDetections, type FrameResult } from './camera-pipeline.js';
 import { createSummary, type AnalysisSummary } from './summary.js';
 
 export interface AnalysisSessionOptions {
@@ -19,7 +19,6 @@ export interface AnalysisSessionOptions {
   readonly workers?: number;
   readonly realtime?: boolean;
   readonly loop?: boolean;
-  readonly baseWallMs?: number;
   readonly signal?: AbortSignal;
   readonly onFrame?: (result: FrameResult) => void;
   readonly onEvent?: (change: EventChange) => void;
@@ -47,10 +46,9 @@ export async function runAnalysisSession(options: AnalysisSessionOptions): Promi
   try {
     const pipeline = createCameraPipeline({
       camera,
-      detector: pool,
+      detector: pool ? waitForDetections(pool) : null,
       fps,
       maxInFlight: (pool?.stats().size ?? 1) + 1,
-      ...(options.baseWallMs !== undefined ? { baseWallMs: options.baseWallMs } : {}),
     });
     const latest = new Map<string, VigieEvent>();
     pipeline.subscribe((change) => {

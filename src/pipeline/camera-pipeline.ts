@@ -3,120 +3,226 @@ import type { Detection } from '../contracts/detection.js';
 import type { FrameRef, RgbFrame } from '../contracts/frame.js';
 import type { TrackFrame } from '../contracts/track.js';
 import { createEventLifecycle, type EventChange, type EventLifecycle } from '../events/lifecycle.js';
-import { createPrivacyMasker } from '../privacy/mask.js';
-import { createCameraRules, type CameraRulesState } from '../rules/registry.js';
-import type { Detector } from '../vision/detect/detector.js';
+import { createPrivacyMasker, type PrivacyMasker } from '../privacy/mask.js';
+import { createCameraRules, type CameraRules, type CameraRulesState } from '../rules/registry.js';
+import type { Detector, DetectorFrame } from '../vision/detect/detector.js';
 import type { MotionResult } from '../vision/motion/index.js';
-import { createByteTracker, type ByteTrackerOptions } from '../vision/track/index.js';
-import { createDetectionStage, type DetectionPlan } from './detection-stage.js';
+import { createByteTracker, type ByteTracker, type ByteTrackerOptions } from '../vision/track/index.js';
+import { cameraConfigChanges } from './camera-changes.js';
+import { createDetectionStage, type DetectionPlan, type DetectionStage } from './detection-stage.js';
 
 /** Detections scored below this never reach the tracker (ByteTrack's low-score floor). */
 export const DETECTION_FLOOR_SCORE = 0.1;
+
+/**
+ * How the pipeline asks for a frame's detections. Offline analysis waits for room
+ * in the detector pool (no frame lost); a live camera never waits: `null` means the
+ * pool is busy, and the tracker coasts through that frame (counted as dropped).
+ */
+export interface PipelineDetector {
+  readonly name: string;
+  request(frame: DetectorFrame): Promise<Detection[]> | null;
+}
+
+/** Offline: every frame waits for its detections. */
+export function waitForDetections(detector: Detector): PipelineDetector {
+  return { name: detector.name, request: (frame) => detector.detect(frame) };
+}
+
+/** The part of the detector pool a live camera uses (`DetectorPool` satisfies it). */
+export interface LiveDetector {
+  readonly name: string;
+  tryDetect(frame: DetectorFrame): Promise<Detection[]> | null;
+}
+
+/** Live: a frame the busy pool cannot take is coasted instead of waited for. */
+export function detectWhenFree(pool: LiveDetector): PipelineDetector {
+  return { name: pool.name, request: (frame) => pool.tryDetect(frame) };
+}
 
 /** Everything the pipeline knows about one analysed frame, in frame order. */
 export interface FrameResult {
   readonly frame: FrameRef;
   readonly motion: MotionResult;
-  /** false when motion gating skipped detection on this frame. */
+  /** false when the detector did not run on this frame (motion gating, or a busy pool). */
   readonly detected: boolean;
+  /** true when the detector pool was full: the frame was only coasted (a live drop). */
+  readonly detectorBusy: boolean;
   readonly detections: readonly Detection[];
   readonly tracks: TrackFrame;
   readonly changes: readonly EventChange[];
+  /** The frame's pixels, privacy masks applied (live preview, snapshots); do not keep it past the frame. */
+  readonly image: RgbFrame;
 }
 
 export interface CameraPipelineOptions {
   readonly camera: CameraConfig;
-  /** Shared detector (usually a worker pool); null for `detect.backend: motion`. */
-  readonly detector: Detector | null;
-  /** Frames per second actually analysed (the camera's `detect.fps`, or the source's for `vigie track`). */
-  readonly fps: number;
-  /** Frames in flight between decode and tracking; at least the detector pool's size keeps every worker busy. */
+  /** How detections are requested; null for `detect.backend: motion`. */
+  readonly detector: PipelineDetector | null;
+  /** Analysed frames per second; default the camera's `detect.fps` (`vigie track` passes the source's). */
+  readonly fps?: number;
+  /** Frames in flight between decode and tracking; the detector pool's size + 1 keeps every worker busy. */
   readonly maxInFlight?: number;
-  /** Wall time (ms) of stream time 0; default: taken from the first frame. */
-  readonly baseWallMs?: number;
   readonly newEventId?: () => string;
   readonly tracker?: Partial<ByteTrackerOptions>;
 }
 
+export interface PipelineStats {
+  /** Frames that went through the pipeline (analysed or coasted). */
+  readonly frames: number;
+  /** Frames coasted because the detector pool was full. */
+  readonly detectorBusy: number;
+  /** Configurations applied by `reconfigure`. */
+  readonly reconfigurations: number;
+}
+
 export interface CameraPipeline {
-  /** Analyses frames in order; yields one result per frame. Closes every open event when the frames end. */
+  /** Analyses frames in order, one result per frame; closes every open event when the frames end. */
   run(frames: AsyncIterable<RgbFrame>): AsyncGenerator<FrameResult>;
+  /**
+   * Validates `camera` now (throws on a config the pipeline cannot run) and applies
+   * it before the next frame: new rule state (open events are closed), and new
+   * mask / motion / tracker when masks or detection settings changed. Source
+   * settings (source, loop, detect.fps, detect.width) belong to whoever reads the frames.
+   */
+  reconfigure(camera: CameraConfig): void;
   /** Event changes, as they happen (the live server pushes them). */
   subscribe(listener: (change: EventChange) => void): () => void;
+  stats(): PipelineStats;
+}
+
+interface Perception {
+  readonly masker: PrivacyMasker;
+  readonly stage: DetectionStage;
+  readonly tracker: ByteTracker;
 }
 
 type Settled = { ok: true; value: readonly Detection[] } | { ok: false; error: unknown };
 
 interface Pending {
   readonly frame: FrameRef;
+  readonly perception: Perception;
   readonly plan: DetectionPlan;
   readonly model: Promise<Settled> | null;
+  readonly busy: boolean;
+  readonly image: RgbFrame;
 }
 
 /**
- * One camera's analysis: privacy mask -> motion -> detection -> tracking -> rules
- * -> events (ARCHITECTURE 3). Decoding and detection overlap: up to `maxInFlight`
- * frames wait for the detector at once, and tracking consumes them strictly in order.
+ * One camera's analysis, the same code offline and live: privacy mask -> motion ->
+ * detection -> tracking -> rules -> events (ARCHITECTURE 3). Decoding and detection
+ * overlap: up to `maxInFlight` frames wait for their detections at once, and
+ * tracking consumes them strictly in frame order.
  */
 export function createCameraPipeline(options: CameraPipelineOptions): CameraPipeline {
-  const { camera, fps } = options;
-  const masker = createPrivacyMasker(camera.masks);
-  const stage = createDetectionStage(camera.detect, fps, options.detector);
-  const tracker = createByteTracker({
-    fps,
-    highScoreThreshold: camera.detect.min_score,
-    newTrackScoreThreshold: Math.min(1, camera.detect.min_score + 0.1),
-    ...options.tracker,
-  });
-  const rules = createCameraRules(camera);
-  let ruleState: CameraRulesState = rules.init();
-  const listeners = new Set<(change: EventChange) => void>();
-  let events: EventLifecycle | null = null;
+  const { detector } = options;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
+  const listeners = new Set<(change: EventChange) => void>();
+  const counters = { frames: 0, detectorBusy: 0, reconfigurations: 0 };
 
-  const lifecycleFor = (first: FrameRef): EventLifecycle => {
-    const lifecycle = createEventLifecycle({
+  const buildPerception = (camera: CameraConfig): Perception => {
+    const fps = options.fps ?? camera.detect.fps;
+    return {
+      masker: createPrivacyMasker(camera.masks),
+      stage: createDetectionStage(camera.detect, fps, detector !== null),
+      tracker: createByteTracker({
+        fps,
+        highScoreThreshold: camera.detect.min_score,
+        newTrackScoreThreshold: Math.min(1, camera.detect.min_score + 0.1),
+        ...options.tracker,
+      }),
+    };
+  };
+
+  let camera = options.camera;
+  let perception = buildPerception(camera);
+  let rules: CameraRules = createCameraRules(camera);
+  let ruleState: CameraRulesState = rules.init();
+  let events: EventLifecycle | null = null;
+  let baseWallMs: number | null = null;
+  let lastTSec = 0;
+  let pending: { camera: CameraConfig; perception: Perception | null; rules: CameraRules | null } | null = null;
+
+  const lifecycle = (): EventLifecycle => {
+    if (events) return events;
+    const created = createEventLifecycle({
       camera: camera.id,
       rules: rules.meta,
-      baseWallMs: options.baseWallMs ?? first.wallMs - first.ptsMs,
+      baseWallMs: baseWallMs ?? 0,
       ...(options.newEventId ? { newId: options.newEventId } : {}),
     });
-    lifecycle.subscribe((change) => listeners.forEach((l) => l(change)));
-    return lifecycle;
+    created.subscribe((change) => listeners.forEach((l) => l(change)));
+    events = created;
+    return created;
+  };
+
+  const applyPending = (): void => {
+    if (!pending) return;
+    camera = pending.camera;
+    if (pending.perception) perception = pending.perception;
+    if (pending.rules) {
+      // Situations of the old rules end here; the new rules start from a blank state.
+      events?.flush(lastTSec);
+      events = null;
+      rules = pending.rules;
+      ruleState = rules.init();
+    }
+    pending = null;
+    counters.reconfigurations += 1;
   };
 
   const dispatch = (frame: RgbFrame): Pending => {
-    masker.apply(frame);
-    const plan = stage.plan(frame);
-    const model =
-      plan.runModel && stage.detector
-        ? stage.detector.detect(frame).then(
-            (value): Settled => ({ ok: true, value }),
-            (error: unknown): Settled => ({ ok: false, error }),
-          )
-        : null;
+    const p = perception;
+    p.masker.apply(frame);
+    const plan = p.stage.plan(frame);
+    let model: Promise<Settled> | null = null;
+    let busy = false;
+    if (plan.runModel && detector) {
+      const attempt = detector.request(frame);
+      if (attempt === null) busy = true;
+      else {
+        model = attempt.then(
+          (value): Settled => ({ ok: true, value }),
+          (error: unknown): Settled => ({ ok: false, error }),
+        );
+      }
+    }
     const { data: _pixels, ...ref } = frame;
-    return { frame: ref, plan, model };
+    return { frame: ref, perception: p, plan, model, busy, image: frame };
   };
 
   const finish = async (p: Pending): Promise<FrameResult> => {
     const info = { seq: p.frame.seq, tSec: p.frame.ptsMs / 1000, width: p.frame.width, height: p.frame.height };
+    const { tracker, stage } = p.perception;
     let detections: Detection[] = [];
     let tracks: TrackFrame;
-    if (p.plan.gated) {
+    if (p.plan.gated || p.busy) {
       tracks = tracker.coast(info);
     } else {
       const settled = p.model ? await p.model : { ok: true as const, value: [] };
+      // A failed detection fails the run: offline it must not be dropped silently,
+      // live the supervisor restarts the camera with backoff.
       if (!settled.ok) throw settled.error;
-      const modelDetections = settled.value.filter((d) => d.score >= DETECTION_FLOOR_SCORE);
-      detections = stage.combine(p.plan, modelDetections);
+      detections = stage.combine(p.plan, settled.value.filter((d) => d.score >= DETECTION_FLOOR_SCORE));
       tracks = tracker.update(detections, info);
     }
     const step = rules.evaluate(ruleState, tracks);
     ruleState = step.state;
-    events ??= lifecycleFor(p.frame);
-    const changes = events.ingest(step.signals, tracks.tSec);
-    return { frame: p.frame, motion: p.plan.motion, detected: !p.plan.gated, detections, tracks, changes };
+    baseWallMs ??= p.frame.wallMs - p.frame.ptsMs;
+    const changes = lifecycle().ingest(step.signals, tracks.tSec);
+    lastTSec = tracks.tSec;
+    counters.frames += 1;
+    if (p.busy) counters.detectorBusy += 1;
+    return {
+      frame: p.frame,
+      motion: p.plan.motion,
+      detected: !p.plan.gated && !p.busy,
+      detectorBusy: p.busy,
+      detections,
+      tracks,
+      changes,
+      image: p.image,
+    };
   };
 
   return {
@@ -124,23 +230,38 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    stats: () => ({ ...counters }),
+    reconfigure(next) {
+      if (next.id !== camera.id) throw new Error(`camera id cannot change (${camera.id} -> ${next.id})`);
+      const base = pending?.camera ?? camera;
+      const changes = cameraConfigChanges(base, next);
+      // Build now so that a config this pipeline cannot run is refused here, not on a frame.
+      const newPerception = changes.perception ? buildPerception(next) : null;
+      const newRules = changes.rules ? createCameraRules(next) : null;
+      pending = {
+        camera: next,
+        perception: newPerception ?? pending?.perception ?? null,
+        rules: newRules ?? pending?.rules ?? null,
+      };
+    },
     async *run(frames) {
       const inFlight: Pending[] = [];
-      let lastTSec = 0;
-      for await (const frame of frames) {
-        inFlight.push(dispatch(frame));
-        while (inFlight.length >= maxInFlight) {
-          const result = await finish(inFlight.shift() as Pending);
-          lastTSec = result.tracks.tSec;
-          yield result;
+      try {
+        for await (const frame of frames) {
+          if (pending) {
+            // Frames already planned finish with the stages that planned them.
+            while (inFlight.length > 0) yield await finish(inFlight.shift() as Pending);
+            applyPending();
+          }
+          inFlight.push(dispatch(frame));
+          while (inFlight.length >= maxInFlight) yield await finish(inFlight.shift() as Pending);
         }
+        while (inFlight.length > 0) yield await finish(inFlight.shift() as Pending);
+      } finally {
+        // Also on a crash or an early return: no event stays open forever.
+        events?.flush(lastTSec);
+        events = null;
       }
-      while (inFlight.length > 0) {
-        const result = await finish(inFlight.shift() as Pending);
-        lastTSec = result.tracks.tSec;
-        yield result;
-      }
-      events?.flush(lastTSec);
     },
   };
 }

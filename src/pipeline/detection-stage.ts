@@ -2,7 +2,6 @@ import type { Detection } from '../contracts/detection.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { DetectConfig } from '../config/schema.js';
 import { boxIou } from '../geometry/box.js';
-import type { Detector } from '../vision/detect/detector.js';
 import { createMotionObjectDetector, DEFAULT_MOTION_OBJECT_OPTIONS } from '../vision/detect/motion-backend.js';
 import { createMotionDetector, DEFAULT_MOTION_OPTIONS, type MotionResult } from '../vision/motion/index.js';
 
@@ -35,7 +34,6 @@ export interface DetectionStage {
   plan(frame: RgbFrame): DetectionPlan;
   /** Merges the model's detections (when it ran) with the plan's motion objects. */
   combine(plan: DetectionPlan, modelDetections: readonly Detection[]): Detection[];
-  readonly detector: Detector | null;
 }
 
 const scaleFrames = (frames: number, fps: number, min: number): number =>
@@ -47,8 +45,8 @@ const scaleFrames = (frames: number, fps: number, min: number): number =>
  * turns moving blobs into `object` detections, `hybrid` does both and keeps the
  * blobs the model did not explain.
  */
-export function createDetectionStage(detect: DetectConfig, fps: number, detector: Detector | null): DetectionStage {
-  if (detect.backend !== 'motion' && !detector) {
+export function createDetectionStage(detect: DetectConfig, fps: number, hasDetector: boolean): DetectionStage {
+  if (detect.backend !== 'motion' && !hasDetector) {
     throw new Error(`detect.backend "${detect.backend}" needs a detector`);
   }
   const motion = createMotionDetector({
@@ -67,7 +65,6 @@ export function createDetectionStage(detect: DetectConfig, fps: number, detector
   let framesSinceModel = Number.POSITIVE_INFINITY;
 
   return {
-    detector: detect.backend === 'motion' ? null : detector,
     plan(frame) {
       const m = motion.update(frame);
       const motionObjects = blobs ? blobs.detectFromMotion(m) : [];

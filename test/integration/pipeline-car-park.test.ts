@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { CameraConfig } from '../../src/config/schema.js';
-import { vigieEventSchema } from '../../src/contracts/api.js';
+import { vigieEventSchema } from '../../src/contracts/event-schema.js';
 import type { VigieEvent } from '../../src/contracts/event.js';
 import { probeSource } from '../../src/media/ffprobe.js';
 import { runAnalysisSession } from '../../src/pipeline/analysis-session.js';

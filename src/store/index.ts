@@ -1,0 +1,52 @@
+/**
+ * Vigie's durable store: open it once in the composition root, then hand each
+ * service the repositories it needs.
+ *
+ *   const store = await openDatabase({ dataDir: opts.data, url: opts.db });
+ *   const repos = createRepositories(store.db);
+ *   ...
+ *   await store.close();
+ */
+import type { Kysely } from 'kysely';
+import { createConfigRepository, type ConfigRepository } from './config-repository.js';
+import { createEventRepository, type EventRepository } from './event-repository.js';
+import type { Database } from './schema.js';
+import { createSessionRepository, type SessionRepository } from './session-repository.js';
+import type { Clock } from './time.js';
+import { createUserRepository, type UserRepository } from './user-repository.js';
+
+export interface Repositories {
+  readonly config: ConfigRepository;
+  readonly events: EventRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+}
+
+export interface RepositoryOptions {
+  /** Wall clock (ms since epoch); default Date.now. Every stored time comes from it. */
+  readonly now?: Clock;
+  /** User id source; default crypto.randomUUID. */
+  readonly newId?: () => string;
+}
+
+export function createRepositories(db: Kysely<Database>, options: RepositoryOptions = {}): Repositories {
+  const clock = options.now === undefined ? {} : { now: options.now };
+  return {
+    config: createConfigRepository(db, clock),
+    events: createEventRepository(db, clock),
+    users: createUserRepository(db, { ...clock, ...(options.newId ? { newId: options.newId } : {}) }),
+    sessions: createSessionRepository(db, clock),
+  };
+}
+
+export { openDatabase, SQLITE_FILE_NAME, type OpenDatabaseOptions, type StoreDatabase } from './database.js';
+export { StoreError, isStoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js';
+export type { Database } from './schema.js';
+export type { Clock } from './time.js';
+export * from './config-repository.js';
+export type { CameraRecord, ZoneRecord, LineRecord, MaskRecord, RuleRecord, RuleFilter } from './config-derived.js';
+export * from './event-repository.js';
+export { EVENT_STATUSES, QUALIFICATIONS, SEVERITY_RANK, type EventStatus, type Qualification, type StoredEvent } from './event-codec.js';
+export { EVENT_LIST_STATUSES, DEFAULT_EVENT_PAGE_SIZE, MAX_EVENT_PAGE_SIZE, type EventFilter, type EventListStatus } from './event-query.js';
+export * from './user-repository.js';
+export * from './session-repository.js';

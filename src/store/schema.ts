@@ -1,0 +1,155 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table, as Kysely sees them (snake_case, the database's own
+ * shapes). Only repositories use these: callers get the domain types the
+ * repositories map them to. Portable column types only: text, integer (booleans
+ * as 0/1), double precision; times are ISO 8601 UTC text (fixed width, so text
+ * order is time order); JSON documents are text.
+ */
+export interface Database {
+  config_versions: ConfigVersionsTable;
+  cameras: CamerasTable;
+  zones: ZonesTable;
+  lines: LinesTable;
+  masks: MasksTable;
+  rules: RulesTable;
+  events: EventsTable;
+  event_actions: EventActionsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+}
+
+export interface ConfigVersionsTable {
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  comment: string | null;
+  /** The whole validated VigieConfig as JSON. */
+  document: string;
+}
+
+/** Derived from the current config version (rewritten on each save). */
+export interface CamerasTable {
+  id: string;
+  config_version: number;
+  position: number;
+  name: string | null;
+  enabled: number;
+  source: string;
+  loop: number;
+  /** DetectConfig as JSON. */
+  detect: string;
+}
+
+export interface ZonesTable {
+  camera_id: string;
+  id: string;
+  config_version: number;
+  position: number;
+  name: string | null;
+  /** NormPoint[] as JSON. */
+  polygon: string;
+  /** [dx, dy] as JSON, or null. */
+  direction: string | null;
+}
+
+export interface LinesTable {
+  camera_id: string;
+  id: string;
+  config_version: number;
+  position: number;
+  name: string | null;
+  /** [a, b] as JSON. */
+  points: string;
+}
+
+export interface MasksTable {
+  camera_id: string;
+  /** Index of the mask in the camera's `masks` list (masks have no id). */
+  position: number;
+  config_version: number;
+  polygon: string;
+}
+
+export interface RulesTable {
+  camera_id: string;
+  id: string;
+  config_version: number;
+  position: number;
+  type: string;
+  enabled: number;
+  severity: string;
+  zone_id: string | null;
+  line_id: string | null;
+  /** The whole RuleConfig as JSON. */
+  definition: string;
+}
+
+export interface EventsTable {
+  id: string;
+  camera: string;
+  rule: string;
+  type: string;
+  severity: string;
+  /** 3 high, 2 medium, 1 low: the alert queue sorts on it. */
+  severity_rank: number;
+  start_s: number;
+  end_s: number | null;
+  /** `start_time` exactly as the event gave it. */
+  start_time: string;
+  /** `start_time` normalised to toISOString() form: ordering and time filters use it. */
+  start_at: string;
+  track_ids: string;
+  classes: string;
+  box: string;
+  score: number;
+  snapshot: string | null;
+  clip_from: string | null;
+  clip_to: string | null;
+  details: string;
+  /** 'open' while `end_s` is null, else 'closed'. */
+  status: string;
+  recorded_at: string;
+  updated_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  qualification: string | null;
+  qualified_at: string | null;
+  qualified_by: string | null;
+  dispatched_at: string | null;
+  dispatched_by: string | null;
+}
+
+export interface EventActionsTable {
+  id: Generated<number>;
+  event_id: string;
+  kind: string;
+  value: string | null;
+  note: string | null;
+  user_id: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session token; the token itself is never stored. */
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+}
