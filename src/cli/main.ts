@@ -64,9 +64,24 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('start')
+    .description('Run Vigie: analytics and storage for every configured camera, the API and the operator console')
+    .option('-c, --config <yaml>', 'configuration to import (becomes a new version when it differs from the stored one)')
+    .option('--data <dir>', 'data folder (database, snapshots)', './data')
+    .option('--db <url>', 'database URL (default: SQLite in the data folder)')
+    .option('--port <n>', 'HTTP port', positiveInteger, 8080)
+    .option('--host <address>', 'address to listen on (0.0.0.0 for the whole network)', '127.0.0.1')
+    .action(async (opts: StartCliOptions) => {
+      const { runStart } = await import('./commands/start.js');
+      await runStart(opts);
+    });
+
+  program
     .command('demo')
-    .description('Run the demo camera (PETS 2009 street footage, looping in real time) and print its events live')
+    .description('Run Vigie with a demo camera on real street footage (PETS 2009, looping); prints the console URL and a login')
     .option('--data <dir>', 'data folder', './data')
+    .option('--port <n>', 'HTTP port', positiveInteger, 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C)', positiveNumber)
     .action(async (opts: DemoCliOptions) => {
       const { runDemo } = await import('./commands/demo.js');
@@ -96,8 +111,17 @@ export interface EvalMotCliOptions {
   iou: number;
   json?: boolean;
 }
+export interface StartCliOptions {
+  config?: string;
+  data: string;
+  db?: string;
+  port: number;
+  host: string;
+}
 export interface DemoCliOptions {
   data: string;
+  port: number;
+  host: string;
   duration?: number;
 }
 

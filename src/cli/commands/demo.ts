@@ -1,17 +1,32 @@
 import { existsSync } from 'node:fs';
-import { mkdir, appendFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DemoCliOptions } from '../main.js';
+import { generatePassword } from '../../auth/first-admin.js';
+import { createPasswordHasher } from '../../auth/passwords.js';
 import { loadConfigFile } from '../../config/load.js';
-import type { CameraConfig } from '../../config/schema.js';
+import type { VigieConfig } from '../../config/schema.js';
 import type { EventChange } from '../../events/lifecycle.js';
-import { probeSource } from '../../media/ffprobe.js';
-import { runAnalysisSession } from '../../pipeline/analysis-session.js';
+import type { Repositories } from '../../store/index.js';
+import { startVigie } from '../../server/runtime.js';
 import { UserError } from '../errors.js';
 import { datasetsDir } from '../datasets.js';
+import { stopOnSignal } from './start.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
+/** Debian's opencv-doc package installs the same PETS 2009 clip here. */
+const OPENCV_DOC_VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
+const DEMO_USER = 'demo';
+
+/** The demo footage: the shared datasets, else Debian's opencv-doc copy. */
+export function findDemoFootage(): string {
+  const candidates = [join(datasetsDir(), 'pets09-s2l1', 'vtest.avi'), OPENCV_DOC_VTEST];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new UserError(`demo footage (PETS 2009 vtest.avi) not found in ${candidates.join(' or ')}: run "apt-get install -y opencv-doc", or set VIGIE_DATASETS to the shared datasets folder`);
+  }
+  return found;
+}
 
 /** An instantaneous event (a line crossing) is opened and closed at once. */
 const isInstant = (change: EventChange): boolean => change.event.end !== null && change.event.end === change.event.start;
@@ -19,63 +34,56 @@ const isInstant = (change: EventChange): boolean => change.event.end !== null &&
 function describe(change: EventChange): string {
   const e = change.event;
   const label = isInstant(change) ? 'event' : change.kind;
-  const when = new Date().toISOString().slice(11, 19);
   const where = Object.entries(e.details)
     .filter(([k]) => k === 'zone' || k === 'line' || k === 'direction')
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');
-  return `${when}  ${label.padEnd(7)} ${e.type.padEnd(13)} ${e.severity.padEnd(6)} track ${e.track_ids.join(',')} ${e.classes.join(',')}  t=${e.start.toFixed(1)}s  ${where}`;
+  return `${new Date().toISOString().slice(11, 19)}  ${label.padEnd(7)} ${e.type.padEnd(13)} ${e.severity.padEnd(6)} track ${e.track_ids.join(',')} ${e.classes.join(',')}  ${where}`;
+}
+
+/** The demo login: a supervisor whose password is new at every start and printed (nothing to remember). */
+async function resetDemoUser(repos: Repositories): Promise<string> {
+  const password = generatePassword();
+  const passwordHash = await createPasswordHasher().hash(password);
+  const existing = await repos.users.findByUsername(DEMO_USER);
+  if (existing) await repos.users.update(existing.id, { passwordHash, disabled: false, role: 'supervisor' });
+  else await repos.users.create({ username: DEMO_USER, displayName: 'Démo', role: 'supervisor', passwordHash });
+  return password;
 }
 
 /**
- * `vigie demo`: the demo camera on real street footage, looping in real time;
- * events are printed as they happen and appended to DATA/events.jsonl.
+ * `vigie demo`: everything `vigie start` runs, with a demo camera on real street
+ * footage looping in real time; prints the console URL and a demo login.
  */
 export async function runDemo(opts: DemoCliOptions): Promise<void> {
-  const footage = join(datasetsDir(), 'pets09-s2l1', 'vtest.avi');
-  if (!existsSync(footage)) {
-    throw new UserError(`demo footage not found at ${footage}: put the shared datasets there or set VIGIE_DATASETS to their folder`);
-  }
-  const demo = loadConfigFile(DEMO_CONFIG).cameras[0] as CameraConfig;
-  const camera: CameraConfig = { ...demo, source: footage, loop: true };
-  const eventsFile = resolve(opts.data, 'events.jsonl');
-  await mkdir(dirname(eventsFile), { recursive: true });
-
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const timer = opts.duration ? setTimeout(stop, opts.duration * 1000) : null;
-
-  process.stderr.write(
-    `Vigie demo: camera "${camera.name ?? camera.id}" on ${footage}, looping in real time at ${camera.detect.fps} analysed frames/s.\n` +
-      `Rules: ${camera.rules.map((r) => `${r.id} (${r.type})`).join(', ')}. Events are printed below and appended to ${eventsFile}. Ctrl-C stops.\n`,
+  const print = (line: string): void => void process.stderr.write(`${line}\n`);
+  const footage = findDemoFootage();
+  const demo = loadConfigFile(DEMO_CONFIG);
+  const config: VigieConfig = { cameras: demo.cameras.map((c) => ({ ...c, source: footage, loop: true })) };
+  const running = await startVigie({
+    dataDir: opts.data,
+    config,
+    configOrigin: 'examples/demo.yaml',
+    port: opts.port,
+    host: opts.host,
+    print,
+    onEvent: (change) => {
+      if (!(isInstant(change) && change.kind === 'opened')) process.stdout.write(`${describe(change)}\n`);
+    },
+  });
+  const password = await resetDemoUser(running.repos);
+  print(
+    [
+      '',
+      `Vigie demo: camera "${config.cameras[0]?.name ?? 'demo'}" on ${footage}, looping in real time.`,
+      `  Console:  ${running.url}/`,
+      `  Login:    ${DEMO_USER} / ${password}   (a new password at every start)`,
+      '  Alerts appear within a minute (people crossing the road, walking on the lawn); they are also printed below.',
+      '  Ctrl-C stops.',
+      '',
+    ].join('\n'),
   );
-  const writes: Promise<void>[] = [];
-  try {
-    const outcome = await runAnalysisSession({
-      camera,
-      source: footage,
-      info: await probeSource(footage),
-      fps: camera.detect.fps,
-      width: camera.detect.width,
-      loop: true,
-      realtime: true,
-      signal: controller.signal,
-      onEvent: (change) => {
-        if (!(isInstant(change) && change.kind === 'opened')) process.stdout.write(`${describe(change)}\n`);
-        if (change.kind === 'closed') writes.push(appendFile(eventsFile, `${JSON.stringify(change.event)}\n`));
-      },
-      onStreamState: (state, error) => {
-        if (state !== 'running' && !controller.signal.aborted) process.stderr.write(`camera ${camera.id}: ${state}${error ? ` (${error})` : ''}\n`);
-      },
-    });
-    await Promise.all(writes);
-    const s = outcome.summary;
-    process.stderr.write(`Stopped after ${s.frames} frames: ${s.events} events, ${s.tracks} tracks.\n`);
-  } finally {
-    if (timer) clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
+  const stopped = stopOnSignal(running, print);
+  if (opts.duration) setTimeout(() => process.kill(process.pid, 'SIGTERM'), opts.duration * 1000).unref();
+  await stopped;
 }

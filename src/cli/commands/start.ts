@@ -1,0 +1,35 @@
+import type { StartCliOptions } from '../main.js';
+import { loadConfigFile } from '../../config/load.js';
+import { startVigie, type RunningVigie } from '../../server/runtime.js';
+
+/** Stops the server cleanly (cameras, ffmpeg, workers, database) on Ctrl-C or SIGTERM. */
+export function stopOnSignal(running: RunningVigie, print: (line: string) => void): Promise<void> {
+  return new Promise((resolveStopped) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      print('stopping...');
+      void running.close().then(resolveStopped, (err: unknown) => {
+        print(`stopped with an error: ${String(err)}`);
+        resolveStopped();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `vigie start`: server, analytics and storage for every configured camera. */
+export async function runStart(opts: StartCliOptions): Promise<void> {
+  const print = (line: string): void => void process.stderr.write(`${line}\n`);
+  const running = await startVigie({
+    dataDir: opts.data,
+    ...(opts.db ? { dbUrl: opts.db } : {}),
+    ...(opts.config ? { config: loadConfigFile(opts.config), configOrigin: opts.config } : {}),
+    port: opts.port,
+    host: opts.host,
+    print,
+  });
+  print(`Vigie is running: console at ${running.url}/ (API at ${running.url}/api, health at ${running.url}/api/health). Ctrl-C stops.`);
+  await stopOnSignal(running, print);
+}

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { SESSION_COOKIE, type Authenticated } from '../auth/sessions.js';
+import { StoreError } from '../store/errors.js';
+import type { ServerDeps } from './deps.js';
+import { HttpError } from './http-error.js';
+import { buildOpenApi } from './openapi.js';
+import { registerRoutes, type RouteSpec } from './route.js';
+import { authRoutes } from './routes/auth.js';
+import { cameraRoutes } from './routes/cameras.js';
+import { eventRoutes } from './routes/events.js';
+import { systemRoutes } from './routes/system.js';
+import { userRoutes } from './routes/users.js';
+
+/** The built console (`npm run build:web`); served at / when present. */
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+const STORE_STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400 };
+
+/** Every route of the API, in one table: registration, permission checks and the OpenAPI document all read it. */
+export function apiRoutes(deps: ServerDeps): RouteSpec[] {
+  const routes: RouteSpec[] = [...authRoutes(deps), ...eventRoutes(deps), ...cameraRoutes(deps), ...userRoutes(deps)];
+  const openApi = (): Record<string, unknown> => buildOpenApi([...routes, ...system], deps.version);
+  const system = systemRoutes(deps, openApi);
+  routes.push(...system);
+  return routes;
+}
+
+/** The HTTP server: the API under /api, the live WebSocket at /api/live, the console at /. */
+export async function createHttpServer(deps: ServerDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+  const sessions = new WeakMap<FastifyRequest, Authenticated | null>();
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const token = request.cookies[SESSION_COOKIE];
+    sessions.set(request, token ? await deps.sessions.authenticate(token) : null);
+  });
+  const sessionOf = (request: FastifyRequest): Authenticated | null => sessions.get(request) ?? null;
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpError) return reply.code(error.status).send({ code: error.code, message: error.message });
+    if (error instanceof StoreError && STORE_STATUS[error.code]) {
+      return reply.code(STORE_STATUS[error.code] as number).send({ code: error.code, message: error.message });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      // Fastify's own refusals: malformed JSON, wrong content type, body too large.
+      return reply.code(status).send({ code: 'INVALID_INPUT', message: `body: ${(error as Error).message}` });
+    }
+    request.log.error(error);
+    return reply.code(500).send({ code: 'INTERNAL', message: 'internal error: the server logged the details' });
+  });
+
+  const routes = apiRoutes(deps);
+  registerRoutes(app, routes, sessionOf);
+
+  app.get('/api/live', { websocket: true }, (socket, request) => {
+    const auth = sessionOf(request);
+    if (!auth) {
+      socket.close(4401, 'log in first');
+      return;
+    }
+    deps.live.add(socket, auth);
+  });
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    // The console is a single-page app: unknown paths outside /api load it.
+    if (!request.url.startsWith('/api') && request.method === 'GET' && existsSync(WEB_DIST)) return reply.sendFile('index.html');
+    return reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` });
+  });
+  return app;
+}

@@ -1,0 +1,34 @@
+import type { PasswordHasher } from '../auth/passwords.js';
+import type { SessionService } from '../auth/sessions.js';
+import type { VigieConfig } from '../config/schema.js';
+import type { RgbFrame } from '../contracts/frame.js';
+import type { TrackSnapshot } from '../contracts/track.js';
+import type { CameraHealth } from '../pipeline/health.js';
+import type { PreviewHub } from '../render/mjpeg.js';
+import type { Repositories } from '../store/index.js';
+import type { LiveHub } from './live-hub.js';
+
+/** The running cameras, as the API sees them. */
+export interface CameraRuntime {
+  health(): readonly CameraHealth[];
+  /** The last analysed frame of a camera (privacy masks applied) and its tracks. */
+  latest(cameraId: string): { readonly image: RgbFrame; readonly tracks: readonly TrackSnapshot[] } | null;
+  preview(cameraId: string): PreviewHub | null;
+  /** Applies a saved configuration to the running cameras (throws and changes nothing when it cannot). */
+  apply(config: VigieConfig): Promise<void>;
+}
+
+/** What the routes use: narrow ports, built by the runtime (or by tests). */
+export interface ServerDeps {
+  readonly repos: Repositories;
+  readonly sessions: SessionService;
+  readonly hasher: PasswordHasher;
+  readonly cameras: CameraRuntime;
+  readonly live: LiveHub;
+  /** Folder of event snapshots (`<id>.jpg`). */
+  readonly snapshotDir: string;
+  readonly version: string;
+  /** Session cookies without `Secure` on a loopback host (plain-http development and demo). */
+  readonly allowInsecureLocalhost: boolean;
+  readonly now: () => number;
+}

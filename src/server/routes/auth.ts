@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { originAllowed } from '../../auth/csrf.js';
+import { permissionsOf } from '../../auth/roles.js';
+import { SESSION_COOKIE, clearSessionCookieOptions, sessionCookieOptions, type Authenticated } from '../../auth/sessions.js';
+import type { AuthUser } from '../../auth/users.js';
+import { loginBodySchema } from '../../auth/users.js';
+import type { ServerDeps } from '../deps.js';
+import { HttpError } from '../http-error.js';
+import { route, type RouteSpec } from '../route.js';
+
+const principal = z.object({
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string() }),
+  permissions: z.array(z.string()),
+  csrfToken: z.string(),
+  expiresAt: z.string(),
+});
+
+const describe = (user: AuthUser, csrfToken: string, expiresAt: string): z.infer<typeof principal> => ({
+  user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+  permissions: [...permissionsOf(user.role)],
+  csrfToken,
+  expiresAt,
+});
+
+export function authRoutes(deps: ServerDeps): RouteSpec[] {
+  const security = (hostname: string) => ({ allowInsecureLocalhost: deps.allowInsecureLocalhost, hostname });
+  return [
+    route({
+      method: 'POST',
+      url: '/api/auth/login',
+      summary: 'Open a session (sets the HTTP-only session cookie)',
+      tag: 'auth',
+      access: 'public',
+      body: loginBodySchema,
+      response: principal,
+      async handler({ body, request, reply }) {
+        // The console is served by this server: a login posted from another site is refused.
+        if (!originAllowed(request.headers.origin, [`${request.protocol}://${request.host}`])) {
+          throw new HttpError(403, 'ORIGIN_REFUSED', 'log in from the Vigie console itself');
+        }
+        const result = await deps.sessions.login(body.username, body.password, { ip: request.ip, userAgent: request.headers['user-agent'] });
+        if (!result.ok) {
+          if (result.reason === 'rate_limited') {
+            void reply.header('retry-after', String(result.retryAfterS ?? 60));
+            throw new HttpError(429, 'RATE_LIMITED', `too many failed logins: try again in ${result.retryAfterS ?? 60} s`);
+          }
+          throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
+        }
+        void reply.setCookie(SESSION_COOKIE, result.token, sessionCookieOptions(result.expiresAt, deps.now(), security(request.hostname)));
+        return describe(result.user, result.csrfToken, new Date(result.expiresAt).toISOString());
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/auth/logout',
+      summary: 'Close the session',
+      tag: 'auth',
+      access: 'session',
+      async handler({ request, reply }) {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await deps.sessions.logout(token);
+        void reply.setCookie(SESSION_COOKIE, '', clearSessionCookieOptions(security(request.hostname)));
+        return reply.code(204).send();
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/auth/me',
+      summary: 'Who is logged in, their permissions and the CSRF token (after a page reload)',
+      tag: 'auth',
+      access: 'session',
+      response: principal,
+      handler({ auth }) {
+        const { user, session } = auth as Authenticated;
+        return Promise.resolve(describe(user, session.csrfToken, session.expiresAt));
+      },
+    }),
+  ];
+}

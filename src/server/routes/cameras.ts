@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { Authenticated } from '../../auth/sessions.js';
+import { can } from '../../auth/roles.js';
+import { ConfigError, parseConfig } from '../../config/load.js';
+import type { CameraConfig, VigieConfig } from '../../config/schema.js';
+import { redactUrl } from '../../media/redact.js';
+import { assertRunnableCamera } from '../../pipeline/camera-changes.js';
+import { encodeJpeg } from '../../render/jpeg.js';
+import { streamMjpeg } from '../../render/mjpeg.js';
+import { renderOverlay } from '../../render/overlay.js';
+import type { ServerDeps } from '../deps.js';
+import { HttpError, notFound } from '../http-error.js';
+import { route, type RouteSpec } from '../route.js';
+
+const cameraParams = z.object({ id: z.string().min(1).max(100) }).strict();
+const saveBody = z.object({ config: z.unknown(), comment: z.string().max(500).optional() }).strict();
+
+/** Camera URLs may carry credentials: they never leave the server in clear. */
+function redacted(config: VigieConfig): VigieConfig {
+  return { ...config, cameras: config.cameras.map((c) => ({ ...c, source: redactUrl(c.source) })) };
+}
+
+/** A console saves back what it was shown: a redacted source means "unchanged", not "set to ***". */
+function restoreSources(raw: unknown, current: VigieConfig | null): unknown {
+  if (!current || !raw || typeof raw !== 'object' || !Array.isArray((raw as { cameras?: unknown }).cameras)) return raw;
+  const known = new Map(current.cameras.map((c) => [c.id, c.source]));
+  const cameras = ((raw as { cameras: unknown[] }).cameras).map((cam) => {
+    if (!cam || typeof cam !== 'object') return cam;
+    const { id, source } = cam as { id?: unknown; source?: unknown };
+    const original = typeof id === 'string' ? known.get(id) : undefined;
+    return original !== undefined && source === redactUrl(original) ? { ...cam, source: original } : cam;
+  });
+  return { ...raw, cameras };
+}
+
+export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
+  const { config: configs } = deps.repos;
+  const cameraOf = async (id: string): Promise<CameraConfig> => {
+    const camera = (await configs.current())?.config.cameras.find((c) => c.id === id);
+    if (!camera) throw notFound(`camera ${id}`);
+    return camera;
+  };
+  return [
+    route({
+      method: 'GET',
+      url: '/api/cameras',
+      summary: 'Cameras with their configuration and health',
+      tag: 'cameras',
+      access: 'cameras.read',
+      async handler() {
+        const config = (await configs.current())?.config ?? { cameras: [] };
+        const health = new Map(deps.cameras.health().map((h) => [h.camera, h]));
+        return { cameras: redacted(config).cameras.map((camera) => ({ camera, health: health.get(camera.id) ?? null })) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/cameras/:id/snapshot.jpg',
+      summary: 'The latest analysed frame (masks applied, people blurred), to draw zones on',
+      tag: 'cameras',
+      access: 'live.view',
+      params: cameraParams,
+      response: { contentType: 'image/jpeg' },
+      async handler({ params, reply }) {
+        const camera = await cameraOf(params.id);
+        const latest = deps.cameras.latest(params.id);
+        if (!latest) throw new HttpError(503, 'NO_FRAME_YET', `camera ${params.id} has not delivered a frame yet`);
+        const frame = renderOverlay(latest.image, { camera: { ...camera, zones: [], lines: [], rules: [] }, tracks: latest.tracks, blurPeople: true, labels: false });
+        return reply.type('image/jpeg').header('cache-control', 'no-store').send(await encodeJpeg(frame, { quality: 85 }));
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/cameras/:id/preview.mjpg',
+      summary: 'Live preview as MJPEG (zones, lines and boxes drawn; people blurred unless allowed)',
+      tag: 'cameras',
+      access: 'live.view',
+      params: cameraParams,
+      response: { contentType: 'multipart/x-mixed-replace' },
+      async handler({ params, reply, auth }) {
+        await cameraOf(params.id);
+        const hub = deps.cameras.preview(params.id);
+        if (!hub) throw new HttpError(503, 'CAMERA_NOT_RUNNING', `camera ${params.id} is not running`);
+        reply.hijack();
+        streamMjpeg(hub, reply.raw, { blurPeople: !can((auth as Authenticated).user.role, 'live.view_unblurred') });
+        return undefined;
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/config',
+      summary: 'The current configuration (camera credentials hidden)',
+      tag: 'config',
+      access: 'cameras.read',
+      async handler() {
+        const current = await configs.current();
+        return { version: current?.version ?? 0, config: redacted(current?.config ?? { cameras: [] }) };
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/api/config',
+      summary: 'Save a new configuration version and apply it to the running cameras without a restart',
+      tag: 'config',
+      access: 'config.write',
+      body: saveBody,
+      async handler({ body, auth }) {
+        const current = await configs.current();
+        let config: VigieConfig;
+        try {
+          config = parseConfig(restoreSources(body.config, current?.config ?? null), 'body.config');
+        } catch (err) {
+          if (err instanceof ConfigError) throw new HttpError(400, 'INVALID_INPUT', err.problems.map((p) => `body.config.${p}`).join('; ') || err.message);
+          throw err;
+        }
+        // Refuse what the cameras cannot run (e.g. a rule on a missing zone) before saving it.
+        try {
+          for (const camera of config.cameras) if (camera.enabled) assertRunnableCamera(camera, true);
+        } catch (err) {
+          throw new HttpError(400, 'INVALID_INPUT', `body.config: ${(err as Error).message}`);
+        }
+        const version = await configs.save(config, { userId: (auth as Authenticated).user.id, comment: body.comment ?? null });
+        await deps.cameras.apply(config);
+        return { version };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/config/history',
+      summary: 'Saved configuration versions, newest first',
+      tag: 'config',
+      access: 'cameras.read',
+      async handler() {
+        return { versions: await configs.history() };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,177 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ensureFirstAdmin } from '../auth/first-admin.js';
+import { createPasswordHasher, type Argon2Params } from '../auth/passwords.js';
+import { createLoginRateLimiter } from '../auth/rate-limit.js';
+import { createSessionService } from '../auth/sessions.js';
+import type { VigieConfig } from '../config/schema.js';
+import type { RgbFrame } from '../contracts/frame.js';
+import type { TrackSnapshot } from '../contracts/track.js';
+import type { EventChange } from '../events/lifecycle.js';
+import { sameJson } from '../pipeline/camera-changes.js';
+import { DETECTION_FLOOR_SCORE } from '../pipeline/camera-pipeline.js';
+import type { CameraHealth } from '../pipeline/health.js';
+import { createSupervisorSet } from '../pipeline/supervisor-set.js';
+import { createPreviewHub, type PreviewHub } from '../render/mjpeg.js';
+import { renderEventSnapshot } from '../render/snapshot.js';
+import { createRepositories, openDatabase, type Repositories } from '../store/index.js';
+import { createDetectorPool, type DetectorPool } from '../vision/detect/pool.js';
+import { createHttpServer } from './app.js';
+import type { CameraRuntime, ServerDeps } from './deps.js';
+import { createLiveHub } from './live-hub.js';
+
+export const VIGIE_VERSION = '0.1.0';
+/** Health is pushed to consoles on every state change, and at least this often. */
+const HEALTH_PUSH_INTERVAL_MS = 5000;
+const HOUR_MS = 3_600_000;
+
+export interface StartOptions {
+  readonly dataDir: string;
+  readonly dbUrl?: string;
+  /** A YAML config to import: it becomes a new version when it differs from the stored one. */
+  readonly config?: VigieConfig;
+  readonly configOrigin?: string;
+  readonly port: number;
+  readonly host: string;
+  /** Start the detector worker pool (needed by `model` and `hybrid` cameras). Default true. */
+  readonly detectorPool?: boolean;
+  /** Cheaper argon2 parameters (tests only). */
+  readonly argon2?: Argon2Params;
+  readonly print: (line: string) => void;
+  readonly onEvent?: (change: EventChange) => void;
+}
+
+export interface RunningVigie {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly repos: Repositories;
+  readonly cameras: CameraRuntime;
+  close(): Promise<void>;
+}
+
+/**
+ * `vigie start`: storage, users, cameras and the HTTP server, wired together.
+ * An event is committed to the database before it is pushed to any console.
+ */
+export async function startVigie(options: StartOptions): Promise<RunningVigie> {
+  const dataDir = resolve(options.dataDir);
+  const store = await openDatabase({ dataDir, ...(options.dbUrl ? { url: options.dbUrl } : {}) });
+  const repos = createRepositories(store.db);
+  const resources: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const close of resources.reverse()) await close();
+  };
+  try {
+    const config = await loadConfig(repos, options);
+    const hasher = createPasswordHasher(options.argon2);
+    const sessions = createSessionService({ store: repos.sessions, users: repos.users, hasher, limiter: createLoginRateLimiter({ now: Date.now }), now: Date.now });
+    await ensureFirstAdmin({ users: repos.users, hasher, envPassword: process.env.VIGIE_ADMIN_PASSWORD, print: options.print });
+    const purge = setInterval(() => void sessions.purgeExpired().catch((err: unknown) => options.print(`session purge failed: ${String(err)}`)), HOUR_MS);
+    purge.unref();
+    resources.push(() => Promise.resolve(clearInterval(purge)));
+
+    const snapshotDir = join(dataDir, 'snapshots');
+    await mkdir(snapshotDir, { recursive: true });
+    const pool: DetectorPool | null = options.detectorPool === false ? null : await createDetectorPool({ detector: { minScore: DETECTION_FLOOR_SCORE } });
+    if (pool) resources.push(() => pool.close());
+
+    const live = createLiveHub();
+    const previews = new Map<string, PreviewHub>();
+    const latest = new Map<string, { image: RgbFrame; tracks: readonly TrackSnapshot[] }>();
+    const cameraConfig = new Map(config.cameras.map((c) => [c.id, c]));
+    const lastPush = new Map<string, { state: string; at: number }>();
+    // One queue for every write: events are stored in the order they happened, each before it is announced.
+    let writes: Promise<void> = Promise.resolve();
+
+    const persist = (change: EventChange): void => {
+      const { event } = change;
+      writes = writes
+        .then(async () => {
+          const { change: stored, stored: item } = await repos.events.upsert({ ...event, snapshot: `/api/events/${event.id}/snapshot.jpg` });
+          if (stored !== 'unchanged') live.broadcast({ type: 'event', change: change.kind, item });
+          options.onEvent?.(change);
+        })
+        .catch((err: unknown) => options.print(`event ${event.id} could not be stored: ${String(err)}`));
+    };
+    const pushHealth = (health: CameraHealth): void => {
+      const previous = lastPush.get(health.camera);
+      const at = Date.now();
+      if (previous && previous.state === health.state && at - previous.at < HEALTH_PUSH_INTERVAL_MS) return;
+      lastPush.set(health.camera, { state: health.state, at });
+      live.broadcast({ type: 'health', health });
+    };
+    const previewOf = (cameraId: string): PreviewHub | null => {
+      const camera = cameraConfig.get(cameraId);
+      if (!camera) return null;
+      let hub = previews.get(cameraId);
+      if (!hub) {
+        hub = createPreviewHub({ camera });
+        previews.set(cameraId, hub);
+      }
+      return hub;
+    };
+
+    const supervisors = createSupervisorSet(config, {
+      detector: pool,
+      onEvent: persist,
+      onHealth: pushHealth,
+      onLog: options.print,
+      onFrame: (result, image) => {
+        const cameraId = result.frame.cameraId;
+        // Frame buffers are never reused by the frame source, so keeping the last one is safe.
+        latest.set(cameraId, { image, tracks: result.tracks.tracks });
+        void previews.get(cameraId)?.publish(image, result.tracks.tracks);
+        const camera = cameraConfig.get(cameraId);
+        for (const change of result.changes) {
+          if (change.kind !== 'opened' || !camera) continue;
+          const path = join(snapshotDir, `${change.event.id}.jpg`);
+          void renderEventSnapshot(image, change.event, result.tracks.tracks, camera)
+            .then((jpeg) => writeFile(path, jpeg))
+            .catch((err: unknown) => options.print(`snapshot of event ${change.event.id} failed: ${String(err)}`));
+        }
+      },
+    });
+    const cameras: CameraRuntime = {
+      health: () => supervisors.health(),
+      latest: (id) => latest.get(id) ?? null,
+      preview: previewOf,
+      async apply(next) {
+        await supervisors.apply(next);
+        cameraConfig.clear();
+        for (const c of next.cameras) {
+          cameraConfig.set(c.id, c);
+          previews.get(c.id)?.setCamera(c);
+        }
+      },
+    };
+    supervisors.start();
+    resources.push(async () => {
+      await supervisors.stop();
+      await writes;
+    });
+
+    const deps: ServerDeps = { repos, sessions, hasher, cameras, live, snapshotDir, version: VIGIE_VERSION, allowInsecureLocalhost: true, now: Date.now };
+    const app = await createHttpServer(deps);
+    resources.push(async () => {
+      live.closeAll();
+      await app.close();
+    });
+    const address = await app.listen({ port: options.port, host: options.host });
+    return { url: address.replace('127.0.0.1', 'localhost'), app, repos, cameras, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** The database is the source of truth; a config file given at start is imported as a new version when it differs. */
+async function loadConfig(repos: Repositories, options: StartOptions): Promise<VigieConfig> {
+  const current = await repos.config.current();
+  if (options.config && !sameJson(current?.config, options.config)) {
+    const version = await repos.config.save(options.config, { userId: null, comment: `imported from ${options.configOrigin ?? 'a file'}` });
+    options.print(`configuration ${options.configOrigin ?? ''} imported as version ${version}`);
+    return options.config;
+  }
+  return current?.config ?? { cameras: [] };
+}
