@@ -71,7 +71,12 @@ export async function createHttpServer(deps: ServerDeps, options: { logger?: boo
   });
 
   if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      // Built assets carry a content hash in their name; index.html must always be fresh.
+      setHeaders: (res, path) => res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     // The console is a single-page app: unknown paths outside /api load it.

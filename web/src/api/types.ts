@@ -1,0 +1,130 @@
+/**
+ * Shapes of the HTTP API (docs/API.md). Event and configuration types come from
+ * the server's own contracts (type-only imports), so they are never copied by hand.
+ */
+import type { EventType, Severity, VigieEvent } from '../../../src/contracts/event.js';
+import type { CameraConfig, LineConfig, RuleConfig, VigieConfig, ZoneConfig } from '../../../src/config/schema.js';
+import type { Permission, Role } from '../../../src/auth/roles.js';
+
+export type { CameraConfig, EventType, LineConfig, Permission, Role, RuleConfig, Severity, VigieConfig, VigieEvent, ZoneConfig };
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** Answer of `POST /api/auth/login` and `GET /api/auth/me`. */
+export interface Session {
+  user: SessionUser;
+  permissions: Permission[];
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export type Qualification = 'true_alert' | 'false_alarm' | 'duplicate';
+
+export interface EventItem {
+  event: VigieEvent;
+  status: 'open' | 'closed';
+  recordedAt: string;
+  updatedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  qualification: Qualification | null;
+  qualifiedAt: string | null;
+  qualifiedBy: string | null;
+  dispatchedAt: string | null;
+  dispatchedBy: string | null;
+}
+
+export type ActionKind = 'ack' | 'qualify' | 'dispatch' | 'note';
+
+export interface EventAction {
+  id: string;
+  eventId: string;
+  kind: ActionKind;
+  value: string | null;
+  note: string | null;
+  userId: string;
+  username: string;
+  createdAt: string;
+}
+
+export type ActionBody =
+  | { kind: 'ack' }
+  | { kind: 'qualify'; value: Qualification }
+  | { kind: 'dispatch'; note?: string }
+  | { kind: 'note'; note: string };
+
+export type StatusFilter = 'open' | 'closed' | 'unacknowledged' | 'acknowledged' | 'qualified';
+
+export interface EventFilters {
+  camera?: string;
+  type?: EventType;
+  status?: StatusFilter;
+  limit?: number;
+}
+
+export interface EventsPage {
+  items: EventItem[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export interface EventDetail {
+  item: EventItem;
+  actions: EventAction[];
+}
+
+export type CameraState = 'starting' | 'running' | 'degraded' | 'offline' | 'disabled';
+
+export interface CameraHealth {
+  camera: string;
+  state: CameraState;
+  since: string | null;
+  lastFrameAt: string | null;
+  analysisFps: number | null;
+  targetFps: number | null;
+  framesDropped: number;
+  restarts: number;
+  lastError: string | null;
+}
+
+export interface CameraEntry {
+  camera: CameraConfig;
+  health: CameraHealth;
+}
+
+export interface CamerasResponse {
+  cameras: CameraEntry[];
+}
+
+export interface ConfigResponse {
+  version: number;
+  config: VigieConfig;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export type LiveMessage =
+  | { type: 'event'; change: 'opened' | 'updated' | 'closed' | 'action'; item: EventItem }
+  | { type: 'health'; health: CameraHealth };
+
+/** Lists kept in the same order as their union types, checked at compile time. */
+export const ROLE_LIST = ['operator', 'supervisor', 'dpo', 'admin'] as const satisfies readonly Role[];
+export const EVENT_TYPE_LIST = ['intrusion', 'line_crossing', 'wrong_way'] as const satisfies readonly EventType[];
+export const SEVERITY_LIST = ['high', 'medium', 'low'] as const satisfies readonly Severity[];
+export const STATUS_FILTERS = ['unacknowledged', 'acknowledged', 'qualified', 'open', 'closed'] as const satisfies readonly StatusFilter[];
+
+type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : never;
+// These fail to compile when the server adds a role, event type or severity that the console does not list yet.
+export const LISTS_COMPLETE: [Missing<Role, (typeof ROLE_LIST)[number]>, Missing<EventType, (typeof EVENT_TYPE_LIST)[number]>, Missing<Severity, (typeof SEVERITY_LIST)[number]>] = [true, true, true];

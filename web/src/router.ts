@@ -1,0 +1,61 @@
+/**
+ * Hash routing (#/alerts, #/events/<id>, ...): the server only has to serve
+ * index.html at `/`, and reloading any screen works without server-side routes.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { name: 'queue' }
+  | { name: 'event'; id: string }
+  | { name: 'cameras' }
+  | { name: 'setup'; camera?: string }
+  | { name: 'users' }
+  | { name: 'home' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  switch (parts[0]) {
+    case 'alerts':
+      return { name: 'queue' };
+    case 'events':
+      return parts[1] ? { name: 'event', id: parts[1] } : { name: 'queue' };
+    case 'cameras':
+      return { name: 'cameras' };
+    case 'setup':
+      return parts[1] ? { name: 'setup', camera: parts[1] } : { name: 'setup' };
+    case 'users':
+      return { name: 'users' };
+    default:
+      return { name: 'home' };
+  }
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'queue':
+      return '#/alerts';
+    case 'event':
+      return `#/events/${encodeURIComponent(route.id)}`;
+    case 'cameras':
+      return '#/cameras';
+    case 'setup':
+      return route.camera ? `#/setup/${encodeURIComponent(route.camera)}` : '#/setup';
+    case 'users':
+      return '#/users';
+    case 'home':
+      return '#/';
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = href(route);
+}
+
+function subscribe(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash);
+}
