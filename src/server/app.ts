@@ -75,7 +75,9 @@ export async function createHttpServer(deps: ServerDeps, options: { logger?: boo
       root: WEB_DIST,
       wildcard: false,
       // Built assets carry a content hash in their name; index.html must always be fresh.
-      setHeaders: (res, path) => res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      setHeaders: (res, path) => {
+        void res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
     });
   }
   app.setNotFoundHandler((request, reply) => {

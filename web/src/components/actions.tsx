@@ -176,6 +176,14 @@ export function useShortcuts(handlers: Record<string, () => void>, enabled = tru
   }, [enabled]);
 }
 
+/** The keys of the four operator actions, shown in every legend where the user may act. */
+export const ACTION_SHORTCUTS = [
+  { keys: ['a'], label: 'shortcut.ack' },
+  { keys: ['t'], label: 'shortcut.true' },
+  { keys: ['f'], label: 'shortcut.false' },
+  { keys: ['d'], label: 'shortcut.dispatch' },
+] as const satisfies readonly { readonly keys: readonly string[]; readonly label: TKey }[];
+
 export function ShortcutLegend({ items }: { items: readonly { readonly keys: readonly string[]; readonly label: TKey }[] }) {
   const { t } = useI18n();
   return (

@@ -6,7 +6,7 @@ import { EVENT_TYPE_LIST, STATUS_FILTERS, type EventFilters, type EventItem } fr
 import { useI18n } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useSession } from '../session.js';
-import { ActionButtons, ShortcutLegend, useActions, useShortcuts, type ActionKey } from '../components/actions.js';
+import { ACTION_SHORTCUTS, ActionButtons, ShortcutLegend, useActions, useShortcuts, type ActionKey } from '../components/actions.js';
 import { ErrorBox, Loading, SEVERITY_COLOR, SeverityBadge, useNow, whereOf } from '../components/common.js';
 
 const PAGE = 100;
@@ -275,14 +275,7 @@ export function AlertQueue({ state, setState }: { state: QueueState; setState: (
           <ShortcutLegend
             items={[
               { keys: ['j', 'k', '↓', '↑'], label: 'shortcut.move' },
-              ...(canAct
-                ? ([
-                    { keys: ['a'], label: 'shortcut.ack' },
-                    { keys: ['t'], label: 'shortcut.true' },
-                    { keys: ['f'], label: 'shortcut.false' },
-                    { keys: ['d'], label: 'shortcut.dispatch' },
-                  ] as const)
-                : []),
+              ...(canAct ? ACTION_SHORTCUTS : []),
               { keys: ['Enter'], label: 'shortcut.open' },
             ]}
           />

@@ -6,7 +6,7 @@ import type { EventAction } from '../api/types.js';
 import { useI18n } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useSession } from '../session.js';
-import { ActionButtons, ShortcutLegend, useActions, useShortcuts } from '../components/actions.js';
+import { ACTION_SHORTCUTS, ActionButtons, ShortcutLegend, useActions, useShortcuts } from '../components/actions.js';
 import { ErrorBox, Labeled, Loading, SeverityBadge } from '../components/common.js';
 import { HandlingBadges } from './AlertQueue.js';
 
@@ -165,14 +165,7 @@ export function EventDetail({ id }: { id: string }) {
           <Paper withBorder p="sm" mt="md">
             <ShortcutLegend
               items={[
-                ...(canAct
-                  ? ([
-                      { keys: ['a'], label: 'shortcut.ack' },
-                      { keys: ['t'], label: 'shortcut.true' },
-                      { keys: ['f'], label: 'shortcut.false' },
-                      { keys: ['d'], label: 'shortcut.dispatch' },
-                    ] as const)
-                  : []),
+                ...(canAct ? ACTION_SHORTCUTS : []),
                 { keys: ['Esc'], label: 'shortcut.back' },
               ]}
             />
