@@ -561,7 +561,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       ago: (iso, now = Date.now()) => {
         const d = parse(iso);
         if (!d) return '—';
-        const s = Math.round((d.getTime() - now) / 1000);
+        // `now` is refreshed every few seconds, so a fresh event can look slightly in the future: say "now".
+        const s = Math.min(0, Math.round((d.getTime() - now) / 1000));
         const abs = Math.abs(s);
         if (abs < 60) return rtf.format(s, 'second');
         if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
