@@ -178,6 +178,42 @@ describe('configuration', () => {
     expect(ok.json()).toEqual({ version: before.version + 1 });
   });
 
+  it('adds, changes and removes a camera as new versions, applied to the running cameras', async () => {
+    const camera = { id: 'couloir', source: '/nonexistent/couloir.mp4', detect: { backend: 'motion' } };
+    const added = await call('POST', '/api/cameras', 'supervisor', { camera });
+    expect(added.statusCode, added.body).toBe(201);
+    expect((await call('POST', '/api/cameras', 'supervisor', { camera })).statusCode).toBe(409);
+    expect(vigie.cameras.health().map((h) => h.camera)).toContain('couloir');
+
+    const renamed = await call('PUT', '/api/cameras/couloir', 'supervisor', { camera: { ...camera, name: 'Couloir B' } });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const badZone = await call('PUT', '/api/cameras/couloir/zones', 'supervisor', { items: [{ id: 'z', polygon: [[0, 0], [1, 0]] }] });
+    expect(badZone.json()).toMatchObject({ message: expect.stringContaining('body.config.cameras[0].zones[0].polygon') as unknown });
+
+    // Privacy masks: the DPO may set them, and may not touch rules.
+    const masks = await call('PUT', '/api/cameras/couloir/masks', 'dpo', { items: [[[0, 0], [0.2, 0], [0.2, 0.2]]] });
+    expect(masks.statusCode, masks.body).toBe(200);
+    expect((await call('PUT', '/api/cameras/couloir/rules', 'dpo', { items: [] })).statusCode).toBe(403);
+
+    const removed = await call('DELETE', '/api/cameras/couloir', 'supervisor');
+    expect(removed.statusCode).toBe(200);
+    const history = (await call('GET', '/api/config/history', 'supervisor')).json<{ versions: { comment: string | null }[] }>();
+    expect(history.versions.slice(0, 4).map((v) => v.comment)).toEqual([
+      'camera couloir removed',
+      'masks of camera couloir changed',
+      'camera couloir changed',
+      'camera couloir added',
+    ]);
+    expect(vigie.cameras.health().map((h) => h.camera)).not.toContain('couloir');
+  });
+
+  it('refuses a configuration saved over a newer version (409)', async () => {
+    const { version } = (await call('GET', '/api/config', 'supervisor')).json<{ version: number }>();
+    const stale = await call('PUT', '/api/config', 'supervisor', { config: { cameras: [] }, baseVersion: version - 1 });
+    expect(stale.statusCode).toBe(409);
+    expect((await call('PUT', '/api/config', 'supervisor', { config: { cameras: [] }, baseVersion: version })).statusCode).toBe(200);
+  });
+
   it('serves its OpenAPI document and health without login', async () => {
     const docs = await vigie.app.inject({ method: 'GET', url: '/api/docs' });
     expect(Object.keys(docs.json<{ paths: object }>().paths)).toContain('/api/events/{id}/actions');

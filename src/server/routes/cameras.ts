@@ -13,7 +13,17 @@ import { HttpError, notFound } from '../http-error.js';
 import { route, type RouteSpec } from '../route.js';
 
 const cameraParams = z.object({ id: z.string().min(1).max(100) }).strict();
-const saveBody = z.object({ config: z.unknown(), comment: z.string().max(500).optional() }).strict();
+const comment = z.string().max(500).optional();
+const saveBody = z
+  .object({
+    config: z.unknown(),
+    comment,
+    baseVersion: z.number().int().min(0).optional().describe('the version this edit started from: 409 when another save came in between'),
+  })
+  .strict();
+const cameraBody = z.object({ camera: z.record(z.string(), z.unknown()), comment }).strict();
+const SECTIONS = ['zones', 'lines', 'masks', 'rules'] as const;
+const sectionBody = z.object({ items: z.array(z.unknown()), comment }).strict();
 
 /** Camera URLs may carry credentials: they never leave the server in clear. */
 function redacted(config: VigieConfig): VigieConfig {
@@ -35,6 +45,30 @@ function restoreSources(raw: unknown, current: VigieConfig | null): unknown {
 
 export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
   const { config: configs } = deps.repos;
+  /** Validates (schema, then "can every camera run it?"), saves a version, applies it to the running cameras. */
+  const save = async (raw: unknown, auth: Authenticated, note: string | undefined): Promise<number> => {
+    const current = await configs.current();
+    let config: VigieConfig;
+    try {
+      config = parseConfig(restoreSources(raw, current?.config ?? null), 'body.config');
+    } catch (err) {
+      if (err instanceof ConfigError) throw new HttpError(400, 'INVALID_INPUT', err.problems.map((p) => `body.config.${p}`).join('; ') || err.message);
+      throw err;
+    }
+    try {
+      for (const camera of config.cameras) if (camera.enabled) assertRunnableCamera(camera, true);
+    } catch (err) {
+      throw new HttpError(400, 'INVALID_INPUT', `body.config: ${(err as Error).message}`);
+    }
+    const version = await configs.save(config, { userId: auth.user.id, comment: note ?? null });
+    await deps.cameras.apply(config);
+    return version;
+  };
+  const configWith = async (cameraId: string): Promise<VigieConfig> => {
+    const config = (await configs.current())?.config;
+    if (!config?.cameras.some((c) => c.id === cameraId)) throw notFound(`camera ${cameraId}`);
+    return config;
+  };
   const cameraOf = async (id: string): Promise<CameraConfig> => {
     const camera = (await configs.current())?.config.cameras.find((c) => c.id === id);
     if (!camera) throw notFound(`camera ${id}`);
@@ -106,24 +140,71 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       body: saveBody,
       async handler({ body, auth }) {
         const current = await configs.current();
-        let config: VigieConfig;
-        try {
-          config = parseConfig(restoreSources(body.config, current?.config ?? null), 'body.config');
-        } catch (err) {
-          if (err instanceof ConfigError) throw new HttpError(400, 'INVALID_INPUT', err.problems.map((p) => `body.config.${p}`).join('; ') || err.message);
-          throw err;
+        if (body.baseVersion !== undefined && body.baseVersion !== (current?.version ?? 0)) {
+          throw new HttpError(409, 'CONFLICT', `the configuration changed since version ${body.baseVersion} (now ${current?.version ?? 0}): reload it and redo the edit`);
         }
-        // Refuse what the cameras cannot run (e.g. a rule on a missing zone) before saving it.
-        try {
-          for (const camera of config.cameras) if (camera.enabled) assertRunnableCamera(camera, true);
-        } catch (err) {
-          throw new HttpError(400, 'INVALID_INPUT', `body.config: ${(err as Error).message}`);
-        }
-        const version = await configs.save(config, { userId: (auth as Authenticated).user.id, comment: body.comment ?? null });
-        await deps.cameras.apply(config);
-        return { version };
+        return { version: await save(body.config, auth as Authenticated, body.comment) };
       },
     }),
+    route({
+      method: 'POST',
+      url: '/api/cameras',
+      summary: 'Add a camera',
+      tag: 'cameras',
+      access: 'cameras.write',
+      body: cameraBody,
+      async handler({ body, auth, reply }) {
+        const config = (await configs.current())?.config ?? { cameras: [] };
+        if (config.cameras.some((c) => c.id === body.camera.id)) throw new HttpError(409, 'CONFLICT', `a camera with id ${String(body.camera.id)} already exists`);
+        const version = await save({ ...config, cameras: [...config.cameras, body.camera] }, auth as Authenticated, body.comment ?? `camera ${String(body.camera.id)} added`);
+        return reply.code(201).send({ version });
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/api/cameras/:id',
+      summary: 'Replace a camera\'s settings (its id cannot change)',
+      tag: 'cameras',
+      access: 'cameras.write',
+      params: cameraParams,
+      body: cameraBody,
+      async handler({ params, body, auth }) {
+        const config = await configWith(params.id);
+        if (body.camera.id !== params.id) throw new HttpError(400, 'INVALID_INPUT', `body.camera.id: must stay ${params.id}`);
+        const cameras = config.cameras.map((c) => (c.id === params.id ? body.camera : c));
+        return { version: await save({ ...config, cameras }, auth as Authenticated, body.comment ?? `camera ${params.id} changed`) };
+      },
+    }),
+    route({
+      method: 'DELETE',
+      url: '/api/cameras/:id',
+      summary: 'Remove a camera (its events stay)',
+      tag: 'cameras',
+      access: 'cameras.write',
+      params: cameraParams,
+      async handler({ params, auth }) {
+        const config = await configWith(params.id);
+        const cameras = config.cameras.filter((c) => c.id !== params.id);
+        return { version: await save({ ...config, cameras }, auth as Authenticated, `camera ${params.id} removed`) };
+      },
+    }),
+    ...SECTIONS.map((section) =>
+      route({
+        method: 'PUT',
+        url: `/api/cameras/:id/${section}`,
+        summary: `Replace a camera's ${section}`,
+        tag: 'cameras',
+        // Privacy masks belong to the data-protection officer as much as to supervisors.
+        access: section === 'masks' ? 'masks.write' : 'config.write',
+        params: cameraParams,
+        body: sectionBody,
+        async handler({ params, body, auth }) {
+          const config = await configWith(params.id);
+          const cameras = config.cameras.map((c) => (c.id === params.id ? { ...c, [section]: body.items } : c));
+          return { version: await save({ ...config, cameras }, auth as Authenticated, body.comment ?? `${section} of camera ${params.id} changed`) };
+        },
+      }),
+    ),
     route({
       method: 'GET',
       url: '/api/config/history',
