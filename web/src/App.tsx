@@ -9,6 +9,7 @@ import { useI18n, type TKey } from './i18n.js';
 import { href, parseRoute, useHash, type Route } from './router.js';
 import { useSession } from './session.js';
 import { AlertQueue, type QueueState } from './screens/AlertQueue.js';
+import { CameraAdmin } from './screens/CameraAdmin.js';
 import { CameraWall } from './screens/CameraWall.js';
 import { EventDetail } from './screens/EventDetail.js';
 import { Login } from './screens/Login.js';
@@ -19,6 +20,7 @@ const NAV: { route: Route; label: TKey; needs: Permission; testid: string }[] = 
   { route: { name: 'queue' }, label: 'nav.queue', needs: 'events.read', testid: 'nav-queue' },
   { route: { name: 'cameras' }, label: 'nav.cameras', needs: 'cameras.read', testid: 'nav-cameras' },
   { route: { name: 'setup' }, label: 'nav.setup', needs: 'config.write', testid: 'nav-setup' },
+  { route: { name: 'cameraAdmin' }, label: 'nav.cameraAdmin', needs: 'cameras.write', testid: 'nav-camera-admin' },
   { route: { name: 'users' }, label: 'nav.users', needs: 'users.read', testid: 'nav-users' },
 ];
 
@@ -32,6 +34,8 @@ function needs(route: Route): Permission | null {
       return 'cameras.read';
     case 'setup':
       return 'config.write';
+    case 'cameraAdmin':
+      return 'cameras.write';
     case 'users':
       return 'users.read';
     case 'home':
@@ -97,6 +101,9 @@ function Console() {
         break;
       case 'setup':
         screen = <ZoneEditor cameraParam={route.camera} />;
+        break;
+      case 'cameraAdmin':
+        screen = <CameraAdmin />;
         break;
       case 'users':
         screen = <Users />;

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'event'; id: string }
   | { name: 'cameras' }
   | { name: 'setup'; camera?: string }
+  | { name: 'cameraAdmin' }
   | { name: 'users' }
   | { name: 'home' };
 
@@ -25,6 +26,9 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { name: 'setup', camera: parts[1] } : { name: 'setup' };
     case 'users':
       return { name: 'users' };
+    case 'admin':
+      // Not under #/setup/: a camera may well be called "cameras" (#/setup/<camera> is the zone editor).
+      return parts[1] === 'cameras' ? { name: 'cameraAdmin' } : { name: 'home' };
     default:
       return { name: 'home' };
   }
@@ -42,6 +46,8 @@ export function href(route: Route): string {
       return route.camera ? `#/setup/${encodeURIComponent(route.camera)}` : '#/setup';
     case 'users':
       return '#/users';
+    case 'cameraAdmin':
+      return '#/admin/cameras';
     case 'home':
       return '#/';
   }

@@ -5,6 +5,7 @@ import { ConfigError, parseConfig } from '../../config/load.js';
 import type { CameraConfig, VigieConfig } from '../../config/schema.js';
 import { redactUrl } from '../../media/redact.js';
 import { assertRunnableCamera } from '../../pipeline/camera-changes.js';
+import { cameraHealth, initialHealth, type CameraHealth } from '../../pipeline/health.js';
 import { encodeJpeg } from '../../render/jpeg.js';
 import { streamMjpeg } from '../../render/mjpeg.js';
 import { renderOverlay } from '../../render/overlay.js';
@@ -84,7 +85,10 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       async handler() {
         const config = (await configs.current())?.config ?? { cameras: [] };
         const health = new Map(deps.cameras.health().map((h) => [h.camera, h]));
-        return { cameras: redacted(config).cameras.map((camera) => ({ camera, health: health.get(camera.id) ?? null })) };
+        // A camera saved a moment ago may not have a supervisor yet: it is starting.
+        const healthOf = (c: CameraConfig): CameraHealth =>
+          health.get(c.id) ?? cameraHealth(initialHealth(c.id, c.detect.fps, deps.now(), { enabled: c.enabled }));
+        return { cameras: redacted(config).cameras.map((camera) => ({ camera, health: healthOf(camera) })) };
       },
     }),
     route({

@@ -3,7 +3,9 @@ import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tansta
 import { api } from './client.js';
 import type {
   ActionBody,
+  CameraConfig,
   CameraHealth,
+  CameraInput,
   CamerasResponse,
   ConfigResponse,
   EventAction,
@@ -164,10 +166,41 @@ export function useEventAction() {
 export function useSaveConfig() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { config: VigieConfig; comment?: string }) => api<{ version: number }>('PUT', '/api/config', body),
+    mutationFn: (body: { config: VigieConfig; baseVersion: number; comment?: string }) => api<{ version: number }>('PUT', '/api/config', body),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: keys.config });
       void qc.invalidateQueries({ queryKey: keys.cameras });
     },
+  });
+}
+
+/** After any camera change the wall, the zone editor and this list must see the new configuration. */
+function invalidateCameraViews(qc: QueryClient): void {
+  void qc.invalidateQueries({ queryKey: keys.cameras });
+  void qc.invalidateQueries({ queryKey: keys.config });
+}
+
+export function useCreateCamera() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (camera: CameraInput) => api<{ version: number }>('POST', '/api/cameras', { camera }),
+    onSuccess: () => invalidateCameraViews(qc),
+  });
+}
+
+/** Replaces a camera's settings: send the whole camera from GET /api/cameras (zones, lines, masks, rules, masked source) with the edited fields. */
+export function useUpdateCamera() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (camera: CameraConfig) => api<{ version: number }>('PUT', `/api/cameras/${encodeURIComponent(camera.id)}`, { camera }),
+    onSuccess: () => invalidateCameraViews(qc),
+  });
+}
+
+export function useDeleteCamera() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<{ version: number }>('DELETE', `/api/cameras/${encodeURIComponent(id)}`),
+    onSuccess: () => invalidateCameraViews(qc),
   });
 }

@@ -97,6 +97,12 @@ export interface CameraEntry {
   health: CameraHealth;
 }
 
+/** Body of `POST /api/cameras`: id and source are required, the server fills the other defaults. */
+export type CameraInput = Pick<CameraConfig, 'id' | 'source'> & Partial<Omit<CameraConfig, 'id' | 'source'>>;
+export type DetectConfig = CameraConfig['detect'];
+export type DetectBackend = DetectConfig['backend'];
+export const BACKEND_LIST = ['model', 'motion', 'hybrid'] as const satisfies readonly DetectBackend[];
+
 export interface CamerasResponse {
   cameras: CameraEntry[];
 }
@@ -127,4 +133,9 @@ export const STATUS_FILTERS = ['unacknowledged', 'acknowledged', 'qualified', 'o
 
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : never;
 // These fail to compile when the server adds a role, event type or severity that the console does not list yet.
-export const LISTS_COMPLETE: [Missing<Role, (typeof ROLE_LIST)[number]>, Missing<EventType, (typeof EVENT_TYPE_LIST)[number]>, Missing<Severity, (typeof SEVERITY_LIST)[number]>] = [true, true, true];
+export const LISTS_COMPLETE: [
+  Missing<Role, (typeof ROLE_LIST)[number]>,
+  Missing<EventType, (typeof EVENT_TYPE_LIST)[number]>,
+  Missing<Severity, (typeof SEVERITY_LIST)[number]>,
+  Missing<DetectBackend, (typeof BACKEND_LIST)[number]>,
+] = [true, true, true, true];

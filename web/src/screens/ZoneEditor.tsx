@@ -178,7 +178,8 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
       cameras: latest.config.cameras.map((c) => (c.id === cameraId ? { ...c, masks: draft.masks, zones: draft.zones, lines: draft.lines, rules: draft.rules } : c)),
     };
     save.mutate(
-      { config, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+      // baseVersion: the server refuses (409) if another save lands between our read and this write.
+      { config, baseVersion: latest.version, ...(comment.trim() ? { comment: comment.trim() } : {}) },
       {
         onSuccess: ({ version }) => {
           toast(t('setup.saved', { version }), 'green');
