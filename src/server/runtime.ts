@@ -22,6 +22,14 @@ import type { CameraRuntime, ServerDeps } from './deps.js';
 import { createLiveHub } from './live-hub.js';
 
 export const VIGIE_VERSION = '0.1.0';
+
+/** Vigie cannot start for a reason the person at the terminal can fix (printed on one line). */
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
 /** Health is pushed to consoles on every state change, and at least this often. */
 const HEALTH_PUSH_INTERVAL_MS = 5000;
 const HOUR_MS = 3_600_000;
@@ -157,7 +165,11 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       live.closeAll();
       await app.close();
     });
-    const address = await app.listen({ port: options.port, host: options.host });
+    const address = await app.listen({ port: options.port, host: options.host }).catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES') throw new StartError(`cannot listen on ${options.host}:${options.port} (${code === 'EADDRINUSE' ? 'port already in use' : 'permission denied'}): choose another with --port`);
+      throw err;
+    });
     return { url: address.replace('127.0.0.1', 'localhost'), app, repos, cameras, close: closeAll };
   } catch (err) {
     await closeAll();

@@ -11,6 +11,7 @@ import type { Repositories } from '../../store/index.js';
 import { startVigie } from '../../server/runtime.js';
 import { UserError } from '../errors.js';
 import { datasetsDir } from '../datasets.js';
+import { commandOnPath, ensureSystemPackages, realSystem, type Requirement } from '../system-packages.js';
 import { stopOnSignal } from './start.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.meta.url));
@@ -18,13 +19,20 @@ const DEMO_CONFIG = fileURLToPath(new URL('../../../examples/demo.yaml', import.
 const OPENCV_DOC_VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 const DEMO_USER = 'demo';
 
+const footageCandidates = (): string[] => [join(datasetsDir(), 'pets09-s2l1', 'vtest.avi'), OPENCV_DOC_VTEST];
+
+/** What the demo needs from the system: ffmpeg, and the footage (shared datasets, else Debian's opencv-doc). */
+export function demoRequirements(onPath: (command: string) => boolean): Requirement[] {
+  return [
+    { pkg: 'ffmpeg', present: () => onPath('ffmpeg') && onPath('ffprobe') },
+    { pkg: 'opencv-doc', present: () => footageCandidates().some((path) => existsSync(path)) },
+  ];
+}
+
 /** The demo footage: the shared datasets, else Debian's opencv-doc copy. */
 export function findDemoFootage(): string {
-  const candidates = [join(datasetsDir(), 'pets09-s2l1', 'vtest.avi'), OPENCV_DOC_VTEST];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) {
-    throw new UserError(`demo footage (PETS 2009 vtest.avi) not found in ${candidates.join(' or ')}: run "apt-get install -y opencv-doc", or set VIGIE_DATASETS to the shared datasets folder`);
-  }
+  const found = footageCandidates().find((path) => existsSync(path));
+  if (!found) throw new UserError(`demo footage (PETS 2009 vtest.avi) not found in ${footageCandidates().join(' or ')}: run "apt-get install -y opencv-doc", or set VIGIE_DATASETS to the shared datasets folder`);
   return found;
 }
 
@@ -57,6 +65,7 @@ async function resetDemoUser(repos: Repositories): Promise<string> {
  */
 export async function runDemo(opts: DemoCliOptions): Promise<void> {
   const print = (line: string): void => void process.stderr.write(`${line}\n`);
+  ensureSystemPackages(demoRequirements(commandOnPath), realSystem(print));
   const footage = findDemoFootage();
   const demo = loadConfigFile(DEMO_CONFIG);
   const config: VigieConfig = { cameras: demo.cameras.map((c) => ({ ...c, source: footage, loop: true })) };
