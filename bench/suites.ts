@@ -4,6 +4,8 @@ import { loadConfigFile } from '../src/config/load.js';
 import { cameraSchema, type CameraConfig } from '../src/config/schema.js';
 import type { Detection } from '../src/contracts/detection.js';
 import { datasetsDir } from '../src/cli/datasets.js';
+import type { LoadBenchReport } from '../src/loadtest/report.js';
+import { runLoadBench } from '../src/loadtest/runner.js';
 import { parseMotText, trackFrameToMotRows, type MotRow } from '../src/eval/mot-io.js';
 import { evaluateMot, type MotMetrics } from '../src/eval/mot-metrics.js';
 import { detectionsByFrame, trackDetectionFrames } from '../src/eval/track-from-dets.js';
@@ -190,5 +192,69 @@ const pipelineCarPark: Suite = {
   },
 };
 
+/** A positive number (an integer when asked) from the environment, else `fallback`. */
+function envNumber(name: string, fallback: number, integer = false): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+  }
+  return value;
+}
+
+function loadMeasures(bench: string, r: LoadBenchReport): Measure[] {
+  const res = r.resources;
+  const latency = r.latency.fromFrame;
+  return [
+    { bench, metric: 'analysed frames per second, slowest camera', value: round(r.totals.minCameraFps, 2), unit: `/s (target ${r.targetFps})` },
+    { bench, metric: 'analysed frames per second, all cameras', value: round(r.totals.fps, 1), unit: '/s' },
+    { bench, metric: 'frames dropped', value: round(r.totals.dropPct, 2), unit: '%' },
+    { bench, metric: 'detector calls per second', value: round(r.detector.callsPerS, 2), unit: '/s' },
+    { bench, metric: 'detector calls per analysed frame', value: r.detector.callsPerAnalysedFrame === null ? '-' : round(r.detector.callsPerAnalysedFrame, 2), unit: '' },
+    { bench, metric: 'time per detector call', value: r.detector.meanCallMs === null ? '-' : round(r.detector.meanCallMs, 1), unit: 'ms' },
+    { bench, metric: 'CPU of the process', value: round(res.processCpuPct, 1), unit: `% of ${res.cores} cores` },
+    { bench, metric: 'CPU of ffmpeg', value: res.childrenCpuPct === null ? '-' : round(res.childrenCpuPct, 1), unit: `% of ${res.cores} cores` },
+    { bench, metric: 'machine busy', value: res.machineBusyPct === null ? '-' : round(res.machineBusyPct, 1), unit: '%' },
+    { bench, metric: 'max RSS, process + ffmpeg', value: Math.round(res.totalRssMaxMiB), unit: 'MiB' },
+    { bench, metric: 'event latency p50', value: latency ? round(latency.p50 / 1000, 2) : '-', unit: 's' },
+    { bench, metric: 'event latency p95', value: latency ? round(latency.p95 / 1000, 2) : '-', unit: `s (${latency?.count ?? 0} events)` },
+    { bench, metric: 'holds (fps >= 95 %, drops < 1 %)', value: r.holds ? 'yes' : 'no', unit: '' },
+  ];
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | string =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? '-' : round(a / b, 2);
+
+/**
+ * `vigie bench` twice on the same footage and number of cameras: the optimised
+ * path, then the naive one (detector on every frame, on the full frame).
+ * VIGIE_BENCH_LOAD_S (default 60) and VIGIE_BENCH_LOAD_CAMERAS (default 10).
+ */
+const load: Suite = {
+  name: 'load',
+  needs: [pets('vtest.avi')],
+  async run() {
+    const cameras = envNumber('VIGIE_BENCH_LOAD_CAMERAS', 10, true);
+    const common = { cameras, fps: 5, durationS: envNumber('VIGIE_BENCH_LOAD_S', 60), warmupS: 10, source: pets('vtest.avi') };
+    const onProgress = (p: { mode: string; phase: string; elapsedS: number; phaseS: number }): void => {
+      if (p.elapsedS === 0) process.stderr.write(`  ${p.mode}: ${p.phase} ${p.phaseS} s\n`);
+    };
+    const optimised = await runLoadBench({ ...common, onProgress });
+    const naive = await runLoadBench({ ...common, naive: true, onProgress });
+    const bench = (mode: string): string => `vigie bench, ${cameras} cameras at 5 fps on PETS09, ${mode}`;
+    const vs = `vigie bench, ${cameras} cameras, optimised / naive`;
+    return [
+      ...loadMeasures(bench('optimised'), optimised),
+      ...loadMeasures(bench('naive (detector on every frame, full frame)'), naive),
+      { bench: vs, metric: 'detector calls per second', value: ratio(optimised.detector.callsPerS, naive.detector.callsPerS), unit: 'x' },
+      { bench: vs, metric: 'detector calls per analysed frame', value: ratio(optimised.detector.callsPerAnalysedFrame, naive.detector.callsPerAnalysedFrame), unit: 'x' },
+      { bench: vs, metric: 'CPU of the process', value: ratio(optimised.resources.processCpuPct, naive.resources.processCpuPct), unit: 'x' },
+      { bench: vs, metric: 'event latency p95', value: ratio(optimised.latency.fromFrame?.p95, naive.latency.fromFrame?.p95), unit: 'x' },
+      { bench: vs, metric: 'analysed frames per second, slowest camera', value: ratio(optimised.totals.minCameraFps, naive.totals.minCameraFps), unit: 'x' },
+    ];
+  },
+};
+
 /** Every suite, in the order they run. */
-export const SUITES: readonly Suite[] = [trackerSynthetic, trackerPublicDets, motion, detector, pipelineCarPark, motionGating, pipelinePets];
+export const SUITES: readonly Suite[] = [trackerSynthetic, trackerPublicDets, motion, detector, pipelineCarPark, motionGating, pipelinePets, load];

@@ -10,6 +10,12 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0');
+  return n;
+}
+
 function positiveInteger(value: string): number {
   const n = positiveNumber(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a positive integer');
@@ -31,6 +37,7 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write events here (JSON lines) instead of stdout')
     .option('--json', 'print the summary as one JSON object on stdout (events then need --out)')
     .option('--workers <n>', 'detector worker threads (default: one per core)', positiveInteger)
+    .option('--engine <name>', 'detector engine: centernet-onnx (default), centernet-tfjs or yolo-onnx (overrides the config)')
     .action(async (video: string, opts: AnalyzeCliOptions) => {
       const { runAnalyze } = await import('./commands/analyze.js');
       await runAnalyze(video, opts);
@@ -45,6 +52,7 @@ export function buildProgram(): Command {
     .option('--camera <id>', 'camera of --config to use (default: the first)')
     .option('--fps <n>', 'analyse at this frame rate (default: every frame of the source)', positiveNumber)
     .option('--workers <n>', 'detector worker threads (default: one per core)', positiveInteger)
+    .option('--engine <name>', 'detector engine: centernet-onnx (default), centernet-tfjs or yolo-onnx (overrides the config)')
     .action(async (video: string, opts: TrackCliOptions) => {
       const { runTrack } = await import('./commands/track.js');
       await runTrack(video, opts);
@@ -88,6 +96,25 @@ export function buildProgram(): Command {
       await runDemo(opts);
     });
 
+  program
+    .command('bench')
+    .description('Load benchmark of the live system: N cameras looping one file through `vigie start` in this process; prints fps and drops per camera, detector calls/s, CPU, RSS and event latency')
+    .option('--cameras <n>', 'number of cameras (with --max: the first number tried)', positiveInteger, 10)
+    .option('--fps <n>', 'analysed frames per second per camera (detect.fps): the rate to sustain', positiveNumber, 5)
+    .option('--duration <s>', 'measured seconds, after the warm-up', positiveNumber, 60)
+    .option('--warmup <s>', 'seconds run before measuring', nonNegativeNumber, 10)
+    .option('--source <file>', 'video file every camera loops (default: the PETS 2009 clip of the demo)')
+    .option('--naive', 'detector on every frame, on the full frame (motion gating and region crops off)')
+    .option('--engine <name>', 'detector engine: centernet-onnx (default), centernet-tfjs (yolo-onnx needs a model: not from this command)')
+    .option('--max', 'add --step cameras after each run that holds (every camera >= 95 % of --fps, drops < 1 %); report the largest number that held')
+    .option('--step <n>', 'cameras added between two --max runs', positiveInteger, 2)
+    .option('--json', 'print the report as one JSON object on stdout')
+    .option('--verbose', "show the system's own log lines (restarts, ffmpeg errors) while it runs")
+    .action(async (opts: BenchCliOptions) => {
+      const { runBench } = await import('./commands/bench.js');
+      await runBench(opts);
+    });
+
   return program;
 }
 
@@ -97,6 +124,7 @@ export interface AnalyzeCliOptions {
   out?: string;
   json?: boolean;
   workers?: number;
+  engine?: string;
 }
 export interface TrackCliOptions {
   out?: string;
@@ -104,6 +132,7 @@ export interface TrackCliOptions {
   camera?: string;
   fps?: number;
   workers?: number;
+  engine?: string;
 }
 export interface EvalMotCliOptions {
   gt: string;
@@ -117,6 +146,19 @@ export interface StartCliOptions {
   db?: string;
   port: number;
   host: string;
+}
+export interface BenchCliOptions {
+  cameras: number;
+  fps: number;
+  duration: number;
+  warmup: number;
+  source?: string;
+  naive?: boolean;
+  engine?: string;
+  max?: boolean;
+  step: number;
+  json?: boolean;
+  verbose?: boolean;
 }
 export interface DemoCliOptions {
   data: string;

@@ -133,6 +133,14 @@ export const detectSchema = z
       .boolean()
       .default(true)
       .describe('Skip the detector on frames where nothing moves (tracks coast instead).'),
+    input_size: z
+      .union([z.literal(320), z.literal(416), z.literal(512)], { error: () => 'use 320, 416 or 512' })
+      .default(512)
+      .describe('Side in pixels of the detector input for the full frame (320/416/512; the TF.js engine always uses 512).'),
+    region_crops: z
+      .boolean()
+      .default(true)
+      .describe('Run the detector only on padded crops around moving regions when they cover a small part of the frame (full frame otherwise, and at every refresh).'),
   })
   .strict();
 
@@ -174,8 +182,34 @@ export const cameraSchema = z
     });
   });
 
+export const DETECTOR_ENGINES = ['centernet-onnx', 'centernet-tfjs', 'yolo-onnx'] as const;
+
+export const detectorSchema = z
+  .object({
+    engine: z
+      .enum(DETECTOR_ENGINES)
+      .default('centernet-onnx')
+      .describe('centernet-onnx = bundled CenterNet on ONNX Runtime (fast default); centernet-tfjs = the same model on TF.js wasm (slower fallback); yolo-onnx = your own YOLO-family ONNX model.'),
+    model: z.string().min(1).optional().describe('yolo-onnx only: path of the .onnx model file.'),
+    format: z.enum(['ultralytics', 'yolov5', 'yolox']).optional().describe('yolo-onnx only: layout of the model output.'),
+    input_size: z.number().int().min(32).max(2048).optional().describe('yolo-onnx only: input side, when the model does not fix it (default 640).'),
+    workers: z.number().int().min(1).max(64).optional().describe('Detector worker threads (default: one per core).'),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.engine === 'yolo-onnx') {
+      if (!d.model) ctx.addIssue({ code: 'custom', path: ['model'], message: 'engine yolo-onnx needs model: the path of your .onnx file' });
+      if (!d.format) ctx.addIssue({ code: 'custom', path: ['format'], message: 'engine yolo-onnx needs format: ultralytics, yolov5 or yolox (how the model lays out its output)' });
+    } else {
+      for (const key of ['model', 'format', 'input_size'] as const) {
+        if (d[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} only applies to engine yolo-onnx: remove it, or set engine: yolo-onnx` });
+      }
+    }
+  });
+
 export const configSchema = z
   .object({
+    detector: detectorSchema.default(detectorSchema.parse({})).describe('The object detector shared by every camera (applied at start).'),
     cameras: z.array(cameraSchema).default([]),
   })
   .strict()
@@ -188,8 +222,12 @@ export const configSchema = z
   });
 
 export type VigieConfig = z.infer<typeof configSchema>;
+
+/** A configuration with no camera and every default (a new installation). */
+export const emptyConfig = (): VigieConfig => configSchema.parse({});
 export type CameraConfig = z.infer<typeof cameraSchema>;
 export type DetectConfig = z.infer<typeof detectSchema>;
+export type DetectorConfig = z.infer<typeof detectorSchema>;
 export type ZoneConfig = z.infer<typeof zoneSchema>;
 export type LineConfig = z.infer<typeof lineSchema>;
 export type RuleConfig = z.infer<typeof ruleSchema>;

@@ -1,14 +1,17 @@
-import type { CameraConfig } from '../config/schema.js';
+import { emptyConfig, type CameraConfig, type DetectorConfig } from '../config/schema.js';
 import type { EventChange } from '../events/lifecycle.js';
 import type { VigieEvent } from '../contracts/event.js';
 import { openFrameSource } from '../media/frame-source.js';
 import type { StreamInfo } from '../media/ffprobe.js';
-import { createDetectorPool, type DetectorPool } from '../vision/detect/pool.js';
+import { createEnginePool } from '../vision/detect/engine.js';
+import type { DetectorPool } from '../vision/detect/pool.js';
 import { createCameraPipeline, DETECTION_FLOOR_SCORE, waitForDetections, type FrameResult } from './camera-pipeline.js';
 import { createSummary, type AnalysisSummary } from './summary.js';
 
 export interface AnalysisSessionOptions {
   readonly camera: CameraConfig;
+  /** The detector engine (the config's `detector` section); default: the bundled CenterNet on ONNX Runtime. */
+  readonly detector?: DetectorConfig;
   /** File or stream to read (for `analyze`, the video given on the command line). */
   readonly source: string;
   readonly info: StreamInfo;
@@ -42,7 +45,7 @@ export async function runAnalysisSession(options: AnalysisSessionOptions): Promi
   const pool: DetectorPool | null =
     camera.detect.backend === 'motion'
       ? null
-      : await createDetectorPool({ ...(options.workers ? { size: options.workers } : {}), detector: { minScore: DETECTION_FLOOR_SCORE } });
+      : await createEnginePool(options.detector ?? emptyConfig().detector, { minScore: DETECTION_FLOOR_SCORE, workers: options.workers });
   try {
     const pipeline = createCameraPipeline({
       camera,

@@ -5,11 +5,15 @@ import type { TrackFrame } from '../contracts/track.js';
 import { createEventLifecycle, type EventChange, type EventLifecycle } from '../events/lifecycle.js';
 import { createPrivacyMasker, type PrivacyMasker } from '../privacy/mask.js';
 import { createCameraRules, type CameraRules, type CameraRulesState } from '../rules/registry.js';
-import type { Detector, DetectorFrame } from '../vision/detect/detector.js';
+import type { Detector, DetectorFrame, FlexibleInput } from '../vision/detect/detector.js';
+import type { InputShape } from '../vision/detect/preprocess.js';
 import type { MotionResult } from '../vision/motion/index.js';
 import { createByteTracker, type ByteTracker, type ByteTrackerOptions } from '../vision/track/index.js';
 import { cameraConfigChanges } from './camera-changes.js';
 import { createDetectionStage, type DetectionPlan, type DetectionStage } from './detection-stage.js';
+import type { RegionCrop } from './region-crops.js';
+import type { BoxXYXY } from '../contracts/geometry.js';
+import { DEFAULT_NMS_IOU_THRESHOLD, nonMaxSuppression } from '../vision/detect/nms.js';
 
 /** Detections scored below this never reach the tracker (ByteTrack's low-score floor). */
 export const DETECTION_FLOOR_SCORE = 0.1;
@@ -21,23 +25,50 @@ export const DETECTION_FLOOR_SCORE = 0.1;
  */
 export interface PipelineDetector {
   readonly name: string;
-  request(frame: DetectorFrame): Promise<Detection[]> | null;
+  /** `Detector.flexibleInput` (region crops need it). */
+  readonly flexibleInput?: FlexibleInput | undefined;
+  /** Detections of one frame: of the whole frame at `input`, or of its `crops` merged. */
+  request(frame: DetectorFrame, crops: readonly RegionCrop[] | null, input: InputShape | undefined): Promise<Detection[]> | null;
 }
+
+const cropFrames = (frame: DetectorFrame, crops: readonly RegionCrop[]): DetectorFrame[] =>
+  crops.map((c) => ({ data: frame.data, width: frame.width, height: frame.height, crop: c.rect, input: c.input }));
+
+/** One frame's detections from its crops: an object cut by two crops is kept once. */
+const mergeCrops = (perCrop: readonly Detection[][]): Detection[] => nonMaxSuppression(perCrop.flat(), { iouThreshold: DEFAULT_NMS_IOU_THRESHOLD });
 
 /** Offline: every frame waits for its detections. */
 export function waitForDetections(detector: Detector): PipelineDetector {
-  return { name: detector.name, request: (frame) => detector.detect(frame) };
+  return {
+    name: detector.name,
+    flexibleInput: detector.flexibleInput,
+    request: (frame, crops, input) =>
+      crops
+        ? Promise.all(cropFrames(frame, crops).map((f) => detector.detect(f))).then(mergeCrops)
+        : detector.detect({ data: frame.data, width: frame.width, height: frame.height, input }),
+  };
 }
 
 /** The part of the detector pool a live camera uses (`DetectorPool` satisfies it). */
 export interface LiveDetector {
   readonly name: string;
+  readonly flexibleInput?: FlexibleInput | undefined;
   tryDetect(frame: DetectorFrame): Promise<Detection[]> | null;
+  tryDetectAll(frames: readonly DetectorFrame[]): Promise<Detection[][]> | null;
 }
 
-/** Live: a frame the busy pool cannot take is coasted instead of waited for. */
+/** Live: a frame the busy pool cannot take (whole, or all its crops) is coasted instead of waited for. */
 export function detectWhenFree(pool: LiveDetector): PipelineDetector {
-  return { name: pool.name, request: (frame) => pool.tryDetect(frame) };
+  return {
+    name: pool.name,
+    get flexibleInput() {
+      return pool.flexibleInput;
+    },
+    request: (frame, crops, input) =>
+      crops
+        ? (pool.tryDetectAll(cropFrames(frame, crops))?.then(mergeCrops) ?? null)
+        : pool.tryDetect({ data: frame.data, width: frame.width, height: frame.height, input }),
+  };
 }
 
 /** Everything the pipeline knows about one analysed frame, in frame order. */
@@ -124,7 +155,7 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
     const fps = options.fps ?? camera.detect.fps;
     return {
       masker: createPrivacyMasker(camera.masks),
-      stage: createDetectionStage(camera.detect, fps, detector !== null),
+      stage: createDetectionStage(camera.detect, fps, detector),
       tracker: createByteTracker({
         fps,
         highScoreThreshold: camera.detect.min_score,
@@ -178,7 +209,7 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
     let model: Promise<Settled> | null = null;
     let busy = false;
     if (plan.runModel && detector) {
-      const attempt = detector.request(frame);
+      const attempt = detector.request(frame, plan.crops, plan.input);
       if (attempt === null) busy = true;
       else {
         model = attempt.then(
@@ -204,7 +235,8 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
       // live the supervisor restarts the camera with backoff.
       if (!settled.ok) throw settled.error;
       detections = stage.combine(p.plan, settled.value.filter((d) => d.score >= DETECTION_FLOOR_SCORE));
-      tracks = tracker.update(detections, info);
+      const observed = p.plan.crops?.map((c): BoxXYXY => [c.rect.x, c.rect.y, c.rect.x + c.rect.width, c.rect.y + c.rect.height]);
+      tracks = tracker.update(detections, info, observed);
     }
     const step = rules.evaluate(ruleState, tracks);
     ruleState = step.state;

@@ -1,9 +1,13 @@
 import type { Detection } from '../contracts/detection.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { DetectConfig } from '../config/schema.js';
+import type { BoxXYXY } from '../contracts/geometry.js';
 import { boxIou } from '../geometry/box.js';
 import { createMotionObjectDetector, DEFAULT_MOTION_OBJECT_OPTIONS } from '../vision/detect/motion-backend.js';
 import { createMotionDetector, DEFAULT_MOTION_OPTIONS, type MotionResult } from '../vision/motion/index.js';
+import type { FlexibleInput } from '../vision/detect/detector.js';
+import type { InputShape } from '../vision/detect/preprocess.js';
+import { fullFrameInput, planRegionCrops, type RegionCrop } from './region-crops.js';
 
 /** The motion model's defaults were tuned at this frame rate; time constants scale from it. */
 const MOTION_TUNED_AT_FPS = 12.5;
@@ -27,6 +31,16 @@ export interface DetectionPlan {
   readonly runModel: boolean;
   /** true when the frame is skipped by motion gating: the tracker only predicts. */
   readonly gated: boolean;
+  /** Rectangles the model runs on, each at its own input size; null = the whole frame at `input`. */
+  readonly crops: readonly RegionCrop[] | null;
+  /** Model input size for the whole frame (from `detect.input_size`); undefined for a fixed-size detector. */
+  readonly input: InputShape | undefined;
+}
+
+/** What the detection stage needs to know of the detector; null when there is none. */
+export interface StageDetector {
+  /** `Detector.flexibleInput`; absent = one fixed input size, so no region crops. */
+  readonly flexibleInput?: FlexibleInput | undefined;
 }
 
 export interface DetectionStage {
@@ -45,8 +59,8 @@ const scaleFrames = (frames: number, fps: number, min: number): number =>
  * turns moving blobs into `object` detections, `hybrid` does both and keeps the
  * blobs the model did not explain.
  */
-export function createDetectionStage(detect: DetectConfig, fps: number, hasDetector: boolean): DetectionStage {
-  if (detect.backend !== 'motion' && !hasDetector) {
+export function createDetectionStage(detect: DetectConfig, fps: number, detector: StageDetector | null): DetectionStage {
+  if (detect.backend !== 'motion' && !detector) {
     throw new Error(`detect.backend "${detect.backend}" needs a detector`);
   }
   const motion = createMotionDetector({
@@ -63,19 +77,36 @@ export function createDetectionStage(detect: DetectConfig, fps: number, hasDetec
         });
   const refreshEveryFrames = Math.max(1, Math.round(FULL_FRAME_REFRESH_S * fps));
   let framesSinceModel = Number.POSITIVE_INFINITY;
+  let framesSinceFullFrame = Number.POSITIVE_INFINITY;
+  const flexible = detector?.flexibleInput;
+  let full: { width: number; height: number; input: InputShape } | undefined;
+  const fullInputOf = (width: number, height: number): InputShape | undefined => {
+    if (!flexible) return undefined;
+    if (full?.width !== width || full.height !== height) full = { width, height, input: fullFrameInput(width, height, detect.input_size, flexible) };
+    return full.input;
+  };
+  const cropsFor = (m: MotionResult, moving: readonly BoxXYXY[], input: InputShape | undefined): readonly RegionCrop[] | null => {
+    // The periodic refresh and lighting changes look at the whole frame; so does a frame with no moving region.
+    if (!flexible || !input || !detect.region_crops || m.backgroundReset || framesSinceFullFrame + 1 >= refreshEveryFrames) return null;
+    return planRegionCrops(moving, m.width, m.height, { flexible, fullFrameInput: input });
+  };
 
   return {
     plan(frame) {
       const m = motion.update(frame);
       const motionObjects = blobs ? blobs.detectFromMotion(m) : [];
-      if (detect.backend === 'motion') return { motion: m, motionObjects, runModel: false, gated: false };
+      const input = fullInputOf(frame.width, frame.height);
+      if (detect.backend === 'motion') return { motion: m, motionObjects, runModel: false, gated: false, crops: null, input };
       // Still foreground (a person standing, a ghost) needs no detection on every
       // frame: the tracker coasts and the periodic refresh keeps the tracks honest.
-      const quiet = !m.backgroundReset && !m.regions.some((r) => r.movingRatio >= MOVING_REGION_MIN_RATIO);
+      const moving = m.regions.filter((r) => r.movingRatio >= MOVING_REGION_MIN_RATIO).map((r) => r.box);
+      const quiet = !m.backgroundReset && moving.length === 0;
       const gated = detect.motion_gating && quiet && framesSinceModel < refreshEveryFrames;
       framesSinceModel = gated ? framesSinceModel + 1 : 0;
+      const crops = gated ? null : cropsFor(m, moving, input);
+      framesSinceFullFrame = gated || crops ? framesSinceFullFrame + 1 : 0;
       // In hybrid mode a gated frame still has its (empty) blob list: nothing moves.
-      return { motion: m, motionObjects, runModel: !gated, gated };
+      return { motion: m, motionObjects, runModel: !gated, gated, crops, input };
     },
     combine(plan, modelDetections) {
       if (plan.motionObjects.length === 0) return [...modelDetections];

@@ -5,18 +5,19 @@ import { ensureFirstAdmin } from '../auth/first-admin.js';
 import { createPasswordHasher, type Argon2Params } from '../auth/passwords.js';
 import { createLoginRateLimiter } from '../auth/rate-limit.js';
 import { createSessionService } from '../auth/sessions.js';
-import type { VigieConfig } from '../config/schema.js';
+import { emptyConfig, type VigieConfig } from '../config/schema.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { TrackSnapshot } from '../contracts/track.js';
 import type { EventChange } from '../events/lifecycle.js';
 import { sameJson } from '../pipeline/camera-changes.js';
-import { DETECTION_FLOOR_SCORE } from '../pipeline/camera-pipeline.js';
+import { DETECTION_FLOOR_SCORE, type FrameResult } from '../pipeline/camera-pipeline.js';
 import type { CameraHealth } from '../pipeline/health.js';
 import { createSupervisorSet } from '../pipeline/supervisor-set.js';
 import { createPreviewHub, type PreviewHub } from '../render/mjpeg.js';
 import { renderEventSnapshot } from '../render/snapshot.js';
 import { createRepositories, openDatabase, type Repositories } from '../store/index.js';
-import { createDetectorPool, type DetectorPool } from '../vision/detect/pool.js';
+import { createEnginePool } from '../vision/detect/engine.js';
+import type { DetectorPool, DetectorPoolStats } from '../vision/detect/pool.js';
 import { createHttpServer } from './app.js';
 import type { CameraRuntime, ServerDeps } from './deps.js';
 import { createLiveHub } from './live-hub.js';
@@ -48,6 +49,8 @@ export interface StartOptions {
   readonly argon2?: Argon2Params;
   readonly print: (line: string) => void;
   readonly onEvent?: (change: EventChange) => void;
+  /** Every frame's result once the cameras have handled it (measurement, `vigie bench`); must not throw. */
+  readonly onFrame?: (result: FrameResult) => void;
 }
 
 export interface RunningVigie {
@@ -55,6 +58,8 @@ export interface RunningVigie {
   readonly app: FastifyInstance;
   readonly repos: Repositories;
   readonly cameras: CameraRuntime;
+  /** The shared detector pool's counters (calls completed, dropped); null when no pool runs. */
+  detectorStats(): DetectorPoolStats | null;
   close(): Promise<void>;
 }
 
@@ -81,7 +86,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
 
     const snapshotDir = join(dataDir, 'snapshots');
     await mkdir(snapshotDir, { recursive: true });
-    const pool: DetectorPool | null = options.detectorPool === false ? null : await createDetectorPool({ detector: { minScore: DETECTION_FLOOR_SCORE } });
+    const pool: DetectorPool | null = options.detectorPool === false ? null : await createEnginePool(config.detector, { minScore: DETECTION_FLOOR_SCORE });
     if (pool) resources.push(() => pool.close());
 
     const live = createLiveHub();
@@ -138,6 +143,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
             .then((jpeg) => writeFile(path, jpeg))
             .catch((err: unknown) => options.print(`snapshot of event ${change.event.id} failed: ${String(err)}`));
         }
+        options.onFrame?.(result);
       },
     });
     const cameras: CameraRuntime = {
@@ -170,7 +176,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       if (code === 'EADDRINUSE' || code === 'EACCES') throw new StartError(`cannot listen on ${options.host}:${options.port} (${code === 'EADDRINUSE' ? 'port already in use' : 'permission denied'}): choose another with --port`);
       throw err;
     });
-    return { url: address.replace('127.0.0.1', 'localhost'), app, repos, cameras, close: closeAll };
+    return { url: address.replace('127.0.0.1', 'localhost'), app, repos, cameras, detectorStats: () => pool?.stats() ?? null, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
@@ -185,5 +191,5 @@ async function loadConfig(repos: Repositories, options: StartOptions): Promise<V
     options.print(`configuration ${options.configOrigin ?? ''} imported as version ${version}`);
     return options.config;
   }
-  return current?.config ?? { cameras: [] };
+  return current?.config ?? emptyConfig();
 }

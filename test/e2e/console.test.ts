@@ -50,7 +50,7 @@ describe.skipIf(footage.missing)('operator console in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'vigie-e2e-'));
     mkdirSync(ARTIFACTS, { recursive: true });
     const demo = loadConfigFile('examples/demo.yaml');
-    const config = { cameras: demo.cameras.map((c) => ({ ...c, source: footage.path, loop: true })) };
+    const config = { ...demo, cameras: demo.cameras.map((c) => ({ ...c, source: footage.path, loop: true })) };
     vigie = await startVigie({ dataDir: dir, config, port: 0, host: '127.0.0.1', argon2: ARGON2, print: () => undefined });
     const hasher = createPasswordHasher(ARGON2);
     for (const role of ['operator', 'supervisor'] as const) {

@@ -22,7 +22,7 @@ describe.skipIf(clip.missing)('live events over the WebSocket', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigie-live-'));
     const fixture = loadConfigFile(new URL('../fixtures/car-park.yaml', import.meta.url).pathname);
-    const config = { cameras: fixture.cameras.map((c) => ({ ...c, source: clip.path })) };
+    const config = { ...fixture, cameras: fixture.cameras.map((c) => ({ ...c, source: clip.path })) };
     vigie = await startVigie({ dataDir: dir, config, port: 0, host: '127.0.0.1', detectorPool: false, argon2: ARGON2, print: () => undefined });
     await vigie.repos.users.create({ username: 'op', displayName: 'Op', role: 'operator', passwordHash: await createPasswordHasher(ARGON2).hash('correct horse battery 42') });
     const res = await vigie.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'op', password: 'correct horse battery 42' } });

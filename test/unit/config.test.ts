@@ -32,7 +32,7 @@ describe('config loader', () => {
   it('accepts the ARCHITECTURE 5.2 example and fills defaults', () => {
     const cfg = parseConfigYaml(valid);
     const cam = cfg.cameras[0]!;
-    expect(cam.detect).toEqual({ fps: 5, width: 640, backend: 'model', min_score: 0.4, motion_gating: true });
+    expect(cam.detect).toEqual({ fps: 5, width: 640, backend: 'model', min_score: 0.4, motion_gating: true, input_size: 512, region_crops: true });
     expect(cam.rules.map((r) => r.type)).toEqual(['intrusion', 'wrong_way', 'line_crossing']);
     const crossing = cam.rules[2]!;
     expect(crossing.type === 'line_crossing' && crossing.classes).toContain('person');

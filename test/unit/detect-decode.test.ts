@@ -56,7 +56,7 @@ describe('decodeCenterNetOutput', () => {
 
 describe('detector backend registry', () => {
   it('lists its backends explicitly and refuses unknown ones', async () => {
-    expect(Object.keys(DETECTOR_BACKENDS)).toEqual(['centernet']);
+    expect(Object.keys(DETECTOR_BACKENDS)).toEqual(['centernet', 'centernet-onnx', 'yolo-onnx']);
     expect(isDetectorBackendName('centernet')).toBe(true);
     expect(isDetectorBackendName('toString')).toBe(false);
     await expect(createDetector('yolo' as never, {} as never)).rejects.toThrow(/unknown detector backend "yolo": use one of centernet/);

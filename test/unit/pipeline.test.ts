@@ -83,7 +83,7 @@ describe('camera pipeline', () => {
 
 describe('detection stage (motion gating and backends)', () => {
   it('skips the detector on still frames but refreshes it every few seconds', () => {
-    const stage = createDetectionStage(camera().detect, FPS, true);
+    const stage = createDetectionStage(camera().detect, FPS, {});
     const plans = Array.from({ length: 60 }, (_, seq) => stage.plan(frameAt(seq, 1000)));
     const ran = plans.flatMap((p, seq) => (p.runModel ? [seq] : []));
     // After the background settles, the model runs only for the periodic refresh.
@@ -94,7 +94,7 @@ describe('detection stage (motion gating and backends)', () => {
   });
 
   it('runs the detector on the frames where something moves', () => {
-    const stage = createDetectionStage(camera().detect, FPS, true);
+    const stage = createDetectionStage(camera().detect, FPS, {});
     // The square starts moving once the background has settled (the first frames are averaged into it).
     const plans = Array.from({ length: 50 }, (_, seq) => stage.plan(frameAt(seq, 30)));
     const moving = plans.slice(31);
@@ -105,7 +105,7 @@ describe('detection stage (motion gating and backends)', () => {
   });
 
   it('never runs the model with the motion backend, and reports moving blobs as objects', () => {
-    const stage = createDetectionStage({ ...camera().detect, backend: 'motion' }, FPS, false);
+    const stage = createDetectionStage({ ...camera().detect, backend: 'motion' }, FPS, null);
     const plans = Array.from({ length: 40 }, (_, seq) => stage.plan(frameAt(seq, 20)));
     expect(plans.some((p) => p.runModel)).toBe(false);
     const objects = plans.slice(25).flatMap((p) => p.motionObjects);
@@ -114,7 +114,7 @@ describe('detection stage (motion gating and backends)', () => {
   });
 
   it('hybrid keeps model detections and adds only the blobs the model did not explain', () => {
-    const stage = createDetectionStage({ ...camera().detect, backend: 'hybrid' }, FPS, true);
+    const stage = createDetectionStage({ ...camera().detect, backend: 'hybrid' }, FPS, {});
     let plan = stage.plan(frameAt(0, 10));
     for (let seq = 1; seq < 30; seq++) plan = stage.plan(frameAt(seq, 10));
     const [blob, ...others] = plan.motionObjects;
@@ -126,6 +126,6 @@ describe('detection stage (motion gating and backends)', () => {
   });
 
   it('refuses a model backend without a detector', () => {
-    expect(() => createDetectionStage(camera().detect, FPS, false)).toThrow(/needs a detector/);
+    expect(() => createDetectionStage(camera().detect, FPS, null)).toThrow(/needs a detector/);
   });
 });

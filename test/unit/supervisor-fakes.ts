@@ -138,6 +138,10 @@ export function scriptedPool(script: { busy?: (call: number) => boolean; fail?: 
       if (script.fail?.(call)) return Promise.reject(new Error('detector worker 0 crashed'));
       return Promise.resolve(brightBox(frame));
     },
+    tryDetectAll(frames: readonly DetectorFrame[]): Promise<Detection[][]> | null {
+      const answers = frames.map((f) => pool.tryDetect(f));
+      return answers.every((a) => a !== null) ? Promise.all(answers) : null;
+    },
   };
   return pool;
 }

@@ -4,7 +4,7 @@ import { probeSource } from '../../media/ffprobe.js';
 import { estimateFrameCount } from '../../media/ffprobe.js';
 import { runAnalysisSession } from '../../pipeline/analysis-session.js';
 import type { AnalysisSummary } from '../../pipeline/summary.js';
-import { chooseCamera } from '../camera-choice.js';
+import { chooseCamera, chooseDetector } from '../camera-choice.js';
 import { UserError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { writeLines } from '../output.js';
@@ -21,6 +21,7 @@ export async function runAnalyze(video: string, opts: AnalyzeCliOptions): Promis
   const startedMs = performance.now();
   const outcome = await runAnalysisSession({
     camera,
+    detector: chooseDetector(opts.config, opts.engine),
     source: video,
     info,
     fps,

@@ -68,7 +68,7 @@ export async function runDemo(opts: DemoCliOptions): Promise<void> {
   ensureSystemPackages(demoRequirements(commandOnPath), realSystem(print));
   const footage = findDemoFootage();
   const demo = loadConfigFile(DEMO_CONFIG);
-  const config: VigieConfig = { cameras: demo.cameras.map((c) => ({ ...c, source: footage, loop: true })) };
+  const config: VigieConfig = { ...demo, cameras: demo.cameras.map((c) => ({ ...c, source: footage, loop: true })) };
   const running = await startVigie({
     dataDir: opts.data,
     config,

@@ -4,7 +4,7 @@ import type { ObjectClass } from '../../contracts/classes.js';
 import { formatMotRow, trackFrameToMotRows } from '../../eval/mot-io.js';
 import { estimateFrameCount, probeSource } from '../../media/ffprobe.js';
 import { runAnalysisSession } from '../../pipeline/analysis-session.js';
-import { chooseCamera, defaultCamera } from '../camera-choice.js';
+import { chooseCamera, chooseDetector, defaultCamera } from '../camera-choice.js';
 import { createProgress } from '../progress.js';
 import { writeLines } from '../output.js';
 
@@ -25,6 +25,7 @@ export async function runTrack(video: string, opts: TrackCliOptions): Promise<vo
   const startedMs = performance.now();
   const outcome = await runAnalysisSession({
     camera,
+    detector: chooseDetector(opts.config, opts.engine),
     source: video,
     info,
     ...(fps !== undefined ? { fps } : {}),

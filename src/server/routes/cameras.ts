@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Authenticated } from '../../auth/sessions.js';
 import { can } from '../../auth/roles.js';
 import { ConfigError, parseConfig } from '../../config/load.js';
-import type { CameraConfig, VigieConfig } from '../../config/schema.js';
+import { emptyConfig, type CameraConfig, type VigieConfig } from '../../config/schema.js';
 import { redactUrl } from '../../media/redact.js';
 import { assertRunnableCamera } from '../../pipeline/camera-changes.js';
 import { cameraHealth, initialHealth, type CameraHealth } from '../../pipeline/health.js';
@@ -83,7 +83,7 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       tag: 'cameras',
       access: 'cameras.read',
       async handler() {
-        const config = (await configs.current())?.config ?? { cameras: [] };
+        const config = (await configs.current())?.config ?? emptyConfig();
         const health = new Map(deps.cameras.health().map((h) => [h.camera, h]));
         // A camera saved a moment ago may not have a supervisor yet: it is starting.
         const healthOf = (c: CameraConfig): CameraHealth =>
@@ -132,7 +132,7 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       access: 'cameras.read',
       async handler() {
         const current = await configs.current();
-        return { version: current?.version ?? 0, config: redacted(current?.config ?? { cameras: [] }) };
+        return { version: current?.version ?? 0, config: redacted(current?.config ?? emptyConfig()) };
       },
     }),
     route({
@@ -158,7 +158,7 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       access: 'cameras.write',
       body: cameraBody,
       async handler({ body, auth, reply }) {
-        const config = (await configs.current())?.config ?? { cameras: [] };
+        const config = (await configs.current())?.config ?? emptyConfig();
         if (config.cameras.some((c) => c.id === body.camera.id)) throw new HttpError(409, 'CONFLICT', `a camera with id ${String(body.camera.id)} already exists`);
         const version = await save({ ...config, cameras: [...config.cameras, body.camera] }, auth as Authenticated, body.comment ?? `camera ${String(body.camera.id)} added`);
         return reply.code(201).send({ version });

@@ -203,7 +203,7 @@ export async function createCenterNetDetector(options: CenterNetOptions = {}): P
     name: 'centernet',
     async detect(frame: DetectorFrame): Promise<Detection[]> {
       if (closed) throw new Error('centernet detector is closed');
-      const { input, mapping } = preprocessor.prepare(frame);
+      const { input, mapping } = preprocessor.prepare(frame, frame.crop);
       // The input tensor copies `input` into wasm memory, so the buffer is free again after this.
       const output = tf.tidy(() => {
         const x = tf.tensor4d(input, [1, CENTERNET_INPUT_SIZE, CENTERNET_INPUT_SIZE, 3], 'float32');

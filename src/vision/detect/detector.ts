@@ -1,6 +1,16 @@
 import type { Detection } from '../../contracts/detection.js';
 import type { ObjectClass } from '../../contracts/classes.js';
 import type { CenterNetOptions } from './centernet.js';
+import type { CenterNetOnnxOptions } from './onnx/centernet-onnx.js';
+import type { YoloOnnxOptions } from './onnx/yolo-detector.js';
+import type { CropRect, InputShape } from './preprocess.js';
+
+/** Input sizes a flexible detector accepts: each side a multiple of `step` within [min, max]. */
+export interface FlexibleInput {
+  readonly step: number;
+  readonly min: number;
+  readonly max: number;
+}
 
 /**
  * The pixels a detector needs: packed RGB24 (`width * height * 3` bytes, row-major).
@@ -10,16 +20,26 @@ export interface DetectorFrame {
   readonly data: Uint8Array;
   readonly width: number;
   readonly height: number;
+  /** Search only this rectangle of the frame (region crops); boxes stay in frame pixels. Default: the whole frame. */
+  readonly crop?: CropRect | undefined;
+  /** Model input size wanted for this frame, for backends with `flexibleInput` (others ignore it). */
+  readonly input?: InputShape | undefined;
 }
 
 /**
- * Port of an object detector backend (the bundled TF.js CenterNet today, an ONNX
- * Runtime YOLO-family model later). One instance is not re-entrant: callers await
+ * Port of an object detector backend (the bundled CenterNet on ONNX Runtime or
+ * TF.js, a user-supplied YOLO-family ONNX model). One instance is not re-entrant: callers await
  * each `detect()` before the next (the worker pool runs one instance per thread).
  */
 export interface Detector {
   /** Backend and model, for logs and metrics, e.g. `centernet`. */
   readonly name: string;
+  /**
+   * Present when the model runs at any input width and height that are
+   * multiples of `step` within [min, max] (fully convolutional models), chosen
+   * per frame through `DetectorFrame.input`. Absent: one fixed input size.
+   */
+  readonly flexibleInput?: FlexibleInput | undefined;
   /**
    * Detects objects in one frame. Boxes are in the pixel coordinates of `frame`,
    * clipped to it; scores are in [0,1]; the result is sorted by score, best first.
@@ -46,18 +66,30 @@ export const DEFAULT_MIN_SCORE = 0.4;
 /** Builds one detector instance. */
 export type DetectorFactory<O> = (options: O) => Promise<Detector>;
 
-/** The bundled TF.js CenterNet (centernet.ts), loaded on first use. */
+/** The bundled CenterNet on TF.js's wasm backend (centernet.ts), loaded on first use: the slower fallback. */
 const centernet: DetectorFactory<CenterNetOptions> = async (options) => {
   const { createCenterNetDetector } = await import('./centernet.js');
   return createCenterNetDetector(options);
 };
 
+/** The same CenterNet converted to ONNX and run by ONNX Runtime (onnx/centernet-onnx.ts): the fast default. */
+const centernetOnnx: DetectorFactory<CenterNetOnnxOptions> = async (options) => {
+  const { createCenterNetOnnxDetector } = await import('./onnx/centernet-onnx.js');
+  return createCenterNetOnnxDetector(options);
+};
+
+/** A user-supplied YOLO-family ONNX model (onnx/yolo-detector.ts). */
+const yoloOnnx: DetectorFactory<YoloOnnxOptions> = async (options) => {
+  const { createYoloOnnxDetector } = await import('./onnx/yolo-detector.js');
+  return createYoloOnnxDetector(options);
+};
+
 /**
  * Every detector backend Vigie ships, listed explicitly (nothing registers itself
  * on import). Backends are imported lazily, so choosing one never loads the
- * others' libraries. Adding ONNX Runtime = one more entry here plus its adapter file.
+ * others' libraries. A new backend = one more entry here plus its adapter file.
  */
-export const DETECTOR_BACKENDS = Object.freeze({ centernet });
+export const DETECTOR_BACKENDS = Object.freeze({ centernet, 'centernet-onnx': centernetOnnx, 'yolo-onnx': yoloOnnx });
 
 export type DetectorBackendName = keyof typeof DETECTOR_BACKENDS;
 
@@ -80,6 +112,7 @@ export async function createDetector<N extends DetectorBackendName>(
   if (!isDetectorBackendName(backend)) {
     throw new Error(`unknown detector backend "${String(backend)}": use one of ${Object.keys(DETECTOR_BACKENDS).join(', ')}`);
   }
-  const factory: DetectorFactory<DetectorBackendOptions<N>> = DETECTOR_BACKENDS[backend];
+  // Each entry's options type is tied to its name by DetectorBackendOptions<N>; TS cannot follow that through the union.
+  const factory = DETECTOR_BACKENDS[backend] as DetectorFactory<DetectorBackendOptions<N>>;
   return factory(options);
 }

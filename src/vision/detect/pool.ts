@@ -9,8 +9,8 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Detection } from '../../contracts/detection.js';
-import type { Detector, DetectorBackendName, DetectorBackendOptions, DetectorFrame } from './detector.js';
-import { assertValidFrame } from './preprocess.js';
+import type { Detector, DetectorBackendName, FlexibleInput, DetectorBackendOptions, DetectorFrame } from './detector.js';
+import { assertValidCrop, assertValidFrame, type CropRect, type InputShape } from './preprocess.js';
 import { startModuleWorker, workerModuleUrls } from './worker-launch.js';
 import type { DetectorWorkerData, PoolToWorkerMessage, WorkerToPoolMessage } from './worker.js';
 import type { BackendWorkerPayload } from './worker-entry.js';
@@ -18,11 +18,14 @@ import type { BackendWorkerPayload } from './worker-entry.js';
 /** Wait before restarting a worker that failed to start, times the number of failures in a row. */
 const RESTART_BACKOFF_MS = 250;
 
+/** How long a closing worker may take to finish its frame and release its model before it is terminated. */
+const GRACEFUL_CLOSE_MS = 5000;
+
 /** Default number of consecutive failed worker starts after which the pool gives up. */
 export const DEFAULT_MAX_START_FAILURES = 3;
 
-export interface DetectorPoolOptions<N extends DetectorBackendName = 'centernet'> {
-  /** Backend run by each worker. Default `centernet`. */
+export interface DetectorPoolOptions<N extends DetectorBackendName = 'centernet-onnx'> {
+  /** Backend run by each worker. Default `centernet-onnx`. */
   readonly backend?: N;
   /** Options of each worker's detector (structured-cloneable). */
   readonly detector?: DetectorBackendOptions<N>;
@@ -85,6 +88,12 @@ export interface DetectorPool extends Detector {
    * (also when `detect()` calls are already waiting for room).
    */
   tryDetect(frame: DetectorFrame, options?: PoolDetectOptions): Promise<Detection[]> | null;
+  /**
+   * All or nothing for the crops of one camera frame: detects every frame of
+   * `frames` if the queue has room for all of them, else returns `null` at once
+   * and counts one drop. More frames than `size + queueCapacity` never fit.
+   */
+  tryDetectAll(frames: readonly DetectorFrame[], options?: PoolDetectOptions): Promise<Detection[][]> | null;
   stats(): DetectorPoolStats;
   /** Terminates every worker; frames not yet answered are rejected. Idempotent. */
   close(): Promise<void>;
@@ -114,6 +123,10 @@ interface Job {
   readonly byteLength: number;
   readonly width: number;
   readonly height: number;
+  readonly input: InputShape | undefined;
+  /** Where the job's pixels sit in the caller's frame (a crop): boxes are shifted back by it. */
+  readonly offsetX: number;
+  readonly offsetY: number;
   readonly resolve: (d: Detection[]) => void;
   readonly reject: (e: Error) => void;
 }
@@ -129,6 +142,24 @@ interface Slot {
   onReady: ((err?: Error) => void) | undefined;
 }
 
+/** Copies the `rect` pixels of an RGB24 frame into `out` (rect width * height * 3 bytes). */
+function copyRect(frame: DetectorFrame, rect: CropRect, out: Uint8Array): void {
+  const rowBytes = rect.width * 3;
+  if (rect.x === 0 && rect.width === frame.width) {
+    out.set(frame.data.subarray(rect.y * rowBytes, (rect.y + rect.height) * rowBytes));
+    return;
+  }
+  for (let y = 0; y < rect.height; y++) {
+    const from = ((rect.y + y) * frame.width + rect.x) * 3;
+    out.set(frame.data.subarray(from, from + rowBytes), y * rowBytes);
+  }
+}
+
+const shiftDetection = (d: Detection, dx: number, dy: number): Detection => ({
+  ...d,
+  box: [d.box[0] + dx, d.box[1] + dy, d.box[2] + dx, d.box[3] + dy],
+});
+
 function isTransferable(data: Uint8Array): boolean {
   return data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
 }
@@ -143,7 +174,7 @@ function isTransferable(data: Uint8Array): boolean {
  * const maybe = pool.tryDetect(frame);                  // null (and counted) when full
  * await pool.close();
  */
-export async function createDetectorPool<N extends DetectorBackendName = 'centernet'>(
+export async function createDetectorPool<N extends DetectorBackendName = 'centernet-onnx'>(
   options: DetectorPoolOptions<N> = {},
 ): Promise<DetectorPool> {
   const size = options.size ?? os.availableParallelism();
@@ -152,7 +183,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be an integer >= 1, got ${size}`);
   if (!Number.isInteger(queueCapacity) || queueCapacity < 0) throw new RangeError(`queueCapacity must be an integer >= 0, got ${queueCapacity}`);
 
-  const backend = options.backend ?? 'centernet';
+  const backend = options.backend ?? 'centernet-onnx';
   const payload: BackendWorkerPayload = { backend, options: options.detector ?? {} };
   const workerData: DetectorWorkerData = { ...workerModuleUrls(options.workerModule), payload };
   const maxHeld = size + queueCapacity;
@@ -167,6 +198,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
   let closedReason: string | undefined;
   let closing: Promise<void> | undefined;
   let name = backend as string;
+  let flexibleInput: FlexibleInput | undefined;
   const counters = { completed: 0, failed: 0, dropped: 0, restarts: 0, detectMsTotal: 0 };
 
   const hasRoom = () => held + reserved < maxHeld;
@@ -210,6 +242,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
       slot.job = job;
       const msg: PoolToWorkerMessage = {
         type: 'detect', id: job.id, buffer: job.buffer, byteLength: job.byteLength, width: job.width, height: job.height,
+        input: job.input,
       };
       slot.worker.postMessage(msg, [job.buffer]);
     }
@@ -219,6 +252,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
     switch (msg.type) {
       case 'ready':
         name = `pool(${msg.name}x${size})`;
+        flexibleInput = msg.flexibleInput;
         slot.state = 'idle';
         slot.startFailures = 0;
         slot.onReady?.();
@@ -237,7 +271,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
         recycle(msg.buffer);
         if (msg.type === 'result') {
           counters.detectMsTotal += msg.detectMs;
-          settle(job, { detections: msg.detections });
+          settle(job, { detections: job.offsetX === 0 && job.offsetY === 0 ? msg.detections : msg.detections.map((d) => shiftDetection(d, job.offsetX, job.offsetY)) });
         } else {
           settle(job, { error: new Error(`detector worker ${slot.index}: ${msg.message}`) });
         }
@@ -312,29 +346,47 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
     });
   }
 
+  /**
+   * Asks each worker to release its model and exit once its current frame is
+   * done, and terminates those that have not exited after `GRACEFUL_CLOSE_MS`.
+   * Terminating a thread in the middle of a native inference (ONNX Runtime)
+   * aborts the whole process, so termination is only the fallback.
+   */
   async function closeWorkers(): Promise<void> {
     await Promise.all(
       slots.map(async (slot) => {
         slot.state = 'gone';
-        await slot.worker.terminate();
+        const worker = slot.worker;
+        const exited = new Promise<boolean>((resolve) => {
+          worker.once('exit', () => resolve(true));
+          setTimeout(() => resolve(false), GRACEFUL_CLOSE_MS).unref();
+        });
+        const close: PoolToWorkerMessage = { type: 'close' };
+        worker.postMessage(close);
+        if (!(await exited)) await worker.terminate();
       }),
     );
   }
 
   function accept(frame: DetectorFrame, opts: PoolDetectOptions | undefined): Promise<Detection[]> {
-    const bytes = frame.width * frame.height * 3;
+    // A crop travels alone: only its rows are copied, and the worker sees a small frame.
+    const crop = frame.crop ?? { x: 0, y: 0, width: frame.width, height: frame.height };
+    const bytes = crop.width * crop.height * 3;
     let buffer: ArrayBuffer;
-    if (opts?.transfer && isTransferable(frame.data)) {
+    if (opts?.transfer && !frame.crop && isTransferable(frame.data)) {
       // Move (not copy) the memory into a pool-owned ArrayBuffer; the caller's view detaches now.
       const own = frame.data.buffer as ArrayBuffer;
       buffer = structuredClone(own, { transfer: [own] });
     } else {
       buffer = takeBuffer(bytes);
-      new Uint8Array(buffer, 0, bytes).set(frame.data.subarray(0, bytes));
+      copyRect(frame, crop, new Uint8Array(buffer, 0, bytes));
     }
     held++;
     return new Promise<Detection[]>((resolve, reject) => {
-      queue.push({ id: nextJobId++, buffer, byteLength: bytes, width: frame.width, height: frame.height, resolve, reject });
+      queue.push({
+        id: nextJobId++, buffer, byteLength: bytes, width: crop.width, height: crop.height,
+        input: frame.input, offsetX: crop.x, offsetY: crop.y, resolve, reject,
+      });
       pump();
     });
   }
@@ -365,9 +417,13 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
     get name() {
       return name;
     },
+    get flexibleInput() {
+      return flexibleInput;
+    },
     async detect(frame, opts) {
       if (closedReason !== undefined) throw new DetectorPoolClosedError(closedReason);
       assertValidFrame(frame);
+      if (frame.crop) assertValidCrop(frame.crop, frame.width, frame.height);
       if (waiters.length > 0 || !hasRoom()) {
         await new Promise<void>((wake) => waiters.push(wake));
         reserved--;
@@ -379,6 +435,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
       if (closedReason !== undefined) return Promise.reject(new DetectorPoolClosedError(closedReason));
       try {
         assertValidFrame(frame);
+        if (frame.crop) assertValidCrop(frame.crop, frame.width, frame.height);
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -387,6 +444,22 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
         return null;
       }
       return accept(frame, opts);
+    },
+    tryDetectAll(frames, opts) {
+      if (closedReason !== undefined) return Promise.reject(new DetectorPoolClosedError(closedReason));
+      try {
+        for (const frame of frames) {
+          assertValidFrame(frame);
+          if (frame.crop) assertValidCrop(frame.crop, frame.width, frame.height);
+        }
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      if (waiters.length > 0 || held + reserved + frames.length > maxHeld) {
+        counters.dropped++;
+        return null;
+      }
+      return Promise.all(frames.map((frame) => accept(frame, opts)));
     },
     stats() {
       const busy = slots.filter((s) => s.state === 'busy').length;

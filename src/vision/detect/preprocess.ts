@@ -46,8 +46,9 @@ export interface InputMapping {
 /** The model input filled from one frame, and how to map its boxes back. */
 export interface PreparedInput {
   /**
-   * `[size, size, 3]` RGB float32 values in 0..255, row-major (NHWC without the batch).
-   * The same buffer is reused and overwritten by the next `prepare()` call.
+   * The model input without the batch dimension: `[size, size, 3]` (NHWC) or
+   * `[3, size, size]` (NCHW) float32 values, 0..255 times `valueScale`. The same
+   * buffer is reused and overwritten by the next `prepare()` call.
    */
   readonly input: Float32Array;
   readonly mapping: InputMapping;
@@ -60,20 +61,51 @@ export interface PreprocessorOptions {
   readonly mode?: ResizeMode;
   /** Value (0..255) of the letterbox bands. Default `DEFAULT_LETTERBOX_PAD_VALUE`. */
   readonly padValue?: number;
+  /** Memory layout of the input: `nhwc` (TF.js models, the default) or `nchw` (most ONNX models). */
+  readonly layout?: 'nhwc' | 'nchw';
+  /** Channel order of the input. Default `rgb`. */
+  readonly channelOrder?: 'rgb' | 'bgr';
+  /** Factor applied to pixel values (e.g. 1/255 for models that take 0..1). Default 1. */
+  readonly valueScale?: number;
+}
+
+/** Width and height of a model input, in pixels. */
+export interface InputShape {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A rectangle of the frame, in whole pixels, to feed instead of the whole frame (region crops). */
+export interface CropRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
 }
 
 /** Resizes RGB frames into a square float32 model input, reusing its buffers across frames. */
 export interface Preprocessor {
   readonly inputSize: number;
   readonly mode: ResizeMode;
-  /** Fills the (reused) input buffer from `frame` with bilinear sampling. */
-  prepare(frame: DetectorFrame): PreparedInput;
+  /**
+   * Fills the (reused) input buffer from `frame`, or from the `crop` rectangle of
+   * it, with bilinear sampling, into a `size` input (default `inputSize` square;
+   * for models that accept any size). The mapping takes input boxes back to frame pixels.
+   */
+  prepare(frame: DetectorFrame, crop?: CropRect, size?: InputShape): PreparedInput;
 }
 
 /** Sampling tables for one frame size; rebuilt only when the frame size changes. */
 interface Plan {
   readonly width: number;
   readonly height: number;
+  readonly crop: CropRect;
+  readonly input: Float32Array;
+  readonly inputWidth: number;
+  readonly inputHeight: number;
+  /** Offsets of the R, G and B values of a pixel from its first value. */
+  readonly channelOffset: readonly [number, number, number];
+  readonly rowStep: number;
   readonly mapping: InputMapping;
   /** Content rectangle inside the input. */
   readonly left: number;
@@ -103,8 +135,8 @@ export function assertValidFrame(frame: DetectorFrame): void {
   }
 }
 
-/** Source sample positions for `outSize` outputs over `srcSize` inputs (half-pixel centres). */
-function axisTable(srcSize: number, outSize: number, stride: number) {
+/** Source sample positions for `outSize` outputs over `srcSize` inputs (half-pixel centres), as byte offsets from `base`. */
+function axisTable(srcSize: number, outSize: number, stride: number, base: number) {
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);
   const w = new Float32Array(outSize);
@@ -113,71 +145,115 @@ function axisTable(srcSize: number, outSize: number, stride: number) {
     const s = Math.min(Math.max((o + 0.5) * ratio - 0.5, 0), srcSize - 1);
     const lo = Math.floor(s);
     const hi = Math.min(lo + 1, srcSize - 1);
-    i0[o] = lo * stride;
-    i1[o] = hi * stride;
+    i0[o] = base + lo * stride;
+    i1[o] = base + hi * stride;
     w[o] = s - lo;
   }
   return { i0, i1, w };
 }
 
+/** Bilinear blend of four source bytes (top-left a, top-right b, bottom-left c, bottom-right d). */
+function bilinear(src: Uint8Array, a: number, b: number, c: number, d: number, wx: number, wy: number): number {
+  const top = src[a]! + (src[b]! - src[a]!) * wx;
+  const bottom = src[c]! + (src[d]! - src[c]!) * wx;
+  return top + (bottom - top) * wy;
+}
+
+/** Checks that `crop` is a non-empty whole-pixel rectangle inside the frame. */
+export function assertValidCrop(crop: CropRect, width: number, height: number): void {
+  const { x, y, width: w, height: h } = crop;
+  if (![x, y, w, h].every(Number.isInteger) || x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > width || y + h > height) {
+    throw new RangeError(`crop ${w}x${h}+${x}+${y} is not a whole-pixel rectangle inside the ${width}x${height} frame`);
+  }
+}
+
 /**
- * Creates a preprocessor. It owns one `inputSize * inputSize * 3` Float32Array
- * that every `prepare()` overwrites (no allocation per frame once the frame size is known).
+ * Creates a preprocessor. It owns one Float32Array (grown to the largest input
+ * asked for) that every `prepare()` overwrites: no allocation per frame while
+ * the frame size, crop and input size stay the same.
  */
 export function createPreprocessor(options: PreprocessorOptions = {}): Preprocessor {
   const inputSize = options.inputSize ?? 512;
   const mode = options.mode ?? DEFAULT_RESIZE_MODE;
   const padValue = options.padValue ?? DEFAULT_LETTERBOX_PAD_VALUE;
+  const planar = (options.layout ?? 'nhwc') === 'nchw';
+  const bgr = options.channelOrder === 'bgr';
+  const valueScale = options.valueScale ?? 1;
   if (!Number.isInteger(inputSize) || inputSize <= 0) throw new RangeError(`inputSize must be a positive integer, got ${inputSize}`);
   if (!RESIZE_MODES.includes(mode)) throw new RangeError(`unknown resize mode "${String(mode)}": use ${RESIZE_MODES.join(' or ')}`);
   if (!(padValue >= 0 && padValue <= 255)) throw new RangeError(`padValue must be in 0..255, got ${padValue}`);
+  if (!(valueScale > 0)) throw new RangeError(`valueScale must be > 0, got ${valueScale}`);
 
-  const input = new Float32Array(inputSize * inputSize * 3);
+  // One buffer, grown to the largest input asked for; each plan views the part it fills.
+  let buffer = new Float32Array(inputSize * inputSize * 3);
+  const pixelStep = planar ? 1 : 3;
   let plan: Plan | undefined;
 
-  function makePlan(width: number, height: number): Plan {
-    let contentWidth = inputSize;
-    let contentHeight = inputSize;
+  function makePlan(width: number, height: number, crop: CropRect, inputWidth: number, inputHeight: number): Plan {
+    let contentWidth = inputWidth;
+    let contentHeight = inputHeight;
     if (mode === 'letterbox') {
-      const scale = Math.min(inputSize / width, inputSize / height);
-      contentWidth = Math.max(1, Math.min(inputSize, Math.round(width * scale)));
-      contentHeight = Math.max(1, Math.min(inputSize, Math.round(height * scale)));
+      const scale = Math.min(inputWidth / crop.width, inputHeight / crop.height);
+      contentWidth = Math.max(1, Math.min(inputWidth, Math.round(crop.width * scale)));
+      contentHeight = Math.max(1, Math.min(inputHeight, Math.round(crop.height * scale)));
     }
-    const left = Math.floor((inputSize - contentWidth) / 2);
-    const top = Math.floor((inputSize - contentHeight) / 2);
-    const xs = axisTable(width, contentWidth, 3);
-    const ys = axisTable(height, contentHeight, width * 3);
-    // The bands never change for a given frame size: paint them once here.
-    input.fill(padValue);
+    const left = Math.floor((inputWidth - contentWidth) / 2);
+    const top = Math.floor((inputHeight - contentHeight) / 2);
+    const xs = axisTable(crop.width, contentWidth, 3, crop.x * 3);
+    const ys = axisTable(crop.height, contentHeight, width * 3, crop.y * width * 3);
+    const length = inputWidth * inputHeight * 3;
+    if (buffer.length < length) buffer = new Float32Array(length);
+    const input = buffer.length === length ? buffer : buffer.subarray(0, length);
+    // The bands never change for a given frame size, crop and input: paint them once here.
+    input.fill(padValue * valueScale);
+    // Where channel ch of pixel (x, y) goes: y * rowStep + x * pixelStep + channelOffset[ch].
+    const area = inputWidth * inputHeight;
+    const order = bgr ? [2, 1, 0] : [0, 1, 2];
+    const channelOffset = order.map((c) => (planar ? c * area : c)) as [number, number, number];
+    const scaleX = contentWidth / crop.width;
+    const scaleY = contentHeight / crop.height;
     return {
-      width, height, left, top, contentWidth, contentHeight,
+      width, height, crop, input, inputWidth, inputHeight, channelOffset, rowStep: inputWidth * pixelStep,
+      left, top, contentWidth, contentHeight,
       x0: xs.i0, x1: xs.i1, wx: xs.w, y0: ys.i0, y1: ys.i1, wy: ys.w,
       mapping: {
-        scaleX: contentWidth / width,
-        scaleY: contentHeight / height,
-        offsetX: left,
-        offsetY: top,
+        scaleX,
+        scaleY,
+        offsetX: left - crop.x * scaleX,
+        offsetY: top - crop.y * scaleY,
         frameWidth: width,
         frameHeight: height,
       },
     };
   }
 
+  const samePlan = (p: Plan | undefined, width: number, height: number, crop: CropRect, shape: InputShape): p is Plan =>
+    p !== undefined && p.width === width && p.height === height && p.inputWidth === shape.width && p.inputHeight === shape.height &&
+    p.crop.x === crop.x && p.crop.y === crop.y && p.crop.width === crop.width && p.crop.height === crop.height;
+
+  const square: InputShape = { width: inputSize, height: inputSize };
+
   return {
     inputSize,
     mode,
-    prepare(frame: DetectorFrame): PreparedInput {
+    prepare(frame: DetectorFrame, crop?: CropRect, size: InputShape = square): PreparedInput {
       assertValidFrame(frame);
-      if (plan?.width !== frame.width || plan.height !== frame.height) plan = makePlan(frame.width, frame.height);
+      const region = crop ?? { x: 0, y: 0, width: frame.width, height: frame.height };
+      if (crop) assertValidCrop(crop, frame.width, frame.height);
+      if (!Number.isInteger(size.width) || !Number.isInteger(size.height) || size.width <= 0 || size.height <= 0) {
+        throw new RangeError(`input size must be positive integers, got ${size.width}x${size.height}`);
+      }
+      if (!samePlan(plan, frame.width, frame.height, region, size)) plan = makePlan(frame.width, frame.height, region, size.width, size.height);
       const p = plan;
+      const { input, rowStep } = p;
+      const [ch0, ch1, ch2] = p.channelOffset;
       const src = frame.data;
-      const rowStride = inputSize * 3;
       for (let oy = 0; oy < p.contentHeight; oy++) {
         const r0 = p.y0[oy]!;
         const r1 = p.y1[oy]!;
         const wy = p.wy[oy]!;
-        let o = (p.top + oy) * rowStride + p.left * 3;
-        for (let ox = 0; ox < p.contentWidth; ox++) {
+        let o = (p.top + oy) * rowStep + p.left * pixelStep;
+        for (let ox = 0; ox < p.contentWidth; ox++, o += pixelStep) {
           const c0 = p.x0[ox]!;
           const c1 = p.x1[ox]!;
           const wx = p.wx[ox]!;
@@ -185,11 +261,9 @@ export function createPreprocessor(options: PreprocessorOptions = {}): Preproces
           const b = r0 + c1;
           const c = r1 + c0;
           const d = r1 + c1;
-          for (let ch = 0; ch < 3; ch++) {
-            const top = src[a + ch]! + (src[b + ch]! - src[a + ch]!) * wx;
-            const bottom = src[c + ch]! + (src[d + ch]! - src[c + ch]!) * wx;
-            input[o++] = top + (bottom - top) * wy;
-          }
+          input[o + ch0] = bilinear(src, a, b, c, d, wx, wy) * valueScale;
+          input[o + ch1] = bilinear(src, a + 1, b + 1, c + 1, d + 1, wx, wy) * valueScale;
+          input[o + ch2] = bilinear(src, a + 2, b + 2, c + 2, d + 2, wx, wy) * valueScale;
         }
       }
       return { input, mapping: p.mapping };

@@ -5,7 +5,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Detection } from '../../contracts/detection.js';
-import type { Detector } from './detector.js';
+import type { Detector, FlexibleInput } from './detector.js';
+import type { InputShape } from './preprocess.js';
 
 /** Pool -> worker: detect the frame held in `buffer` (transferred, sent back with the answer). */
 export interface DetectRequest {
@@ -16,13 +17,20 @@ export interface DetectRequest {
   readonly byteLength: number;
   readonly width: number;
   readonly height: number;
+  /** Model input size wanted for this frame (see `DetectorFrame.input`). */
+  readonly input: InputShape | undefined;
 }
 
-export type PoolToWorkerMessage = DetectRequest;
+/** Pool -> worker: release the model after the frame in progress, then end the thread. */
+export interface CloseRequest {
+  readonly type: 'close';
+}
+
+export type PoolToWorkerMessage = DetectRequest | CloseRequest;
 
 /** Worker -> pool messages. `buffer` returns the request's buffer so the pool can reuse it. */
 export type WorkerToPoolMessage =
-  | { readonly type: 'ready'; readonly name: string }
+  | { readonly type: 'ready'; readonly name: string; readonly flexibleInput: FlexibleInput | undefined }
   | { readonly type: 'init-error'; readonly message: string }
   | { readonly type: 'result'; readonly id: number; readonly detections: Detection[]; readonly buffer: ArrayBuffer; readonly detectMs: number }
   | { readonly type: 'error'; readonly id: number; readonly message: string; readonly buffer: ArrayBuffer };
@@ -50,12 +58,14 @@ export function serveDetector(port: MessagePort, factory: () => Promise<Detector
   let detector: Detector | undefined;
   let chain = Promise.resolve();
 
-  const handle = async (msg: PoolToWorkerMessage): Promise<void> => {
+  const handle = async (msg: DetectRequest): Promise<void> => {
     const { id, buffer } = msg;
     try {
       if (!detector) throw new Error('detector worker got a frame before it was ready');
       const started = performance.now();
-      const detections = await detector.detect({ data: new Uint8Array(buffer, 0, msg.byteLength), width: msg.width, height: msg.height });
+      const detections = await detector.detect({
+        data: new Uint8Array(buffer, 0, msg.byteLength), width: msg.width, height: msg.height, input: msg.input,
+      });
       const reply: WorkerToPoolMessage = { type: 'result', id, detections, buffer, detectMs: performance.now() - started };
       port.postMessage(reply, [buffer]);
     } catch (err) {
@@ -64,14 +74,20 @@ export function serveDetector(port: MessagePort, factory: () => Promise<Detector
     }
   };
 
+  const close = async (): Promise<void> => {
+    await detector?.close();
+    port.close();
+    process.exit(0);
+  };
+
   port.on('message', (msg: PoolToWorkerMessage) => {
-    chain = chain.then(() => handle(msg));
+    chain = chain.then(() => (msg.type === 'close' ? close() : handle(msg)));
   });
 
   factory().then(
     (d) => {
       detector = d;
-      const ready: WorkerToPoolMessage = { type: 'ready', name: d.name };
+      const ready: WorkerToPoolMessage = { type: 'ready', name: d.name, flexibleInput: d.flexibleInput };
       port.postMessage(ready);
     },
     (err: unknown) => {

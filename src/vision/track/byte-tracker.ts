@@ -23,6 +23,7 @@
 import type { ObjectClass } from '../../contracts/classes.js';
 import type { Detection } from '../../contracts/detection.js';
 import type { TrackFrame, TrackSnapshot } from '../../contracts/track.js';
+import type { BoxXYXY } from '../../contracts/geometry.js';
 import { assignWithLimit } from './assignment.js';
 import { classGroupTable, DEFAULT_CLASS_GROUPS, iouCost, mahalanobisCost, type DetRecord } from './association.js';
 import { createBoxKalmanFilter, DEFAULT_KALMAN_PARAMS, type BoxKalmanParams } from './kalman.js';
@@ -107,7 +108,11 @@ export interface ByteTrackerStats {
 
 export interface ByteTracker {
   /** Associates this frame's detections (not mutated) and returns the confirmed tracks. */
-  update(detections: readonly Detection[], frame: TrackerFrameInfo): TrackFrame;
+  /**
+   * `observed`: the rectangles the detector looked at (region crops), in frame
+   * pixels; tracks mostly outside them only predict. Default: the whole frame.
+   */
+  update(detections: readonly Detection[], frame: TrackerFrameInfo, observed?: readonly BoxXYXY[]): TrackFrame;
   /**
    * The detector was skipped on this frame (motion gating): predict only.
    * Tracked tracks are reported at their predicted box (matched: false) and
@@ -140,6 +145,13 @@ export function resolveByteTrackerOptions(options: ByteTrackerOptions): Resolved
   if (!Number.isInteger(maxLostFrames) || maxLostFrames < 0) throw new RangeError('maxLostFrames must be an integer >= 0');
   const { fps: _fps, trackBufferSec: _buf, ...rest } = o;
   return { ...rest, maxLostFrames };
+}
+
+/** At least half of the track's predicted box lies inside `r`. */
+function mostlyInside(t: Track, r: BoxXYXY): boolean {
+  const w = Math.min(t.x2, r[2]) - Math.max(t.x1, r[0]);
+  const h = Math.min(t.y2, r[3]) - Math.max(t.y1, r[1]);
+  return w > 0 && h > 0 && w * h >= 0.5 * (t.x2 - t.x1) * (t.y2 - t.y1);
 }
 
 export function createByteTracker(options: ByteTrackerOptions): ByteTracker {
@@ -188,10 +200,12 @@ export function createByteTracker(options: ByteTrackerOptions): ByteTracker {
   }
 
   // One function of ~80 lines on purpose: the algorithm's steps read in order, as in the paper.
-  function update(detections: readonly Detection[], frame: TrackerFrameInfo): TrackFrame {
+  function update(detections: readonly Detection[], frame: TrackerFrameInfo, observed?: readonly BoxXYXY[]): TrackFrame {
     const firstFrame = lastSeq === null;
     advance(frame);
     const seq = frame.seq;
+    // Tracks outside the looked-at rectangles were not observed: they only predict, as on a coasted frame.
+    const inView = (t: Track): boolean => !observed || observed.some((r) => mostlyInside(t, r));
 
     // Step 2: split detections by score (degenerate boxes are ignored).
     const high: DetRecord[] = [];
@@ -202,8 +216,8 @@ export function createByteTracker(options: ByteTrackerOptions): ByteTracker {
       (d.score >= opt.highScoreThreshold ? high : low).push(rec);
     }
 
-    const confirmed = tracks.filter((t) => t.state !== 'tentative');
-    const tentative = tracks.filter((t) => t.state === 'tentative');
+    const confirmed = tracks.filter((t) => t.state !== 'tentative' && inView(t));
+    const tentative = tracks.filter((t) => t.state === 'tentative' && inView(t));
 
     // Step 3: first association, high detections with every confirmed track (tracked and lost).
     const first = assignWithLimit(iouCost(confirmed, high, opt.fuseScore, groupOf), opt.firstMatchMaxCost);
