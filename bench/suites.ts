@@ -11,7 +11,8 @@ import { evaluateMot, type MotMetrics } from '../src/eval/mot-metrics.js';
 import { detectionsByFrame, trackDetectionFrames } from '../src/eval/track-from-dets.js';
 import { probeSource } from '../src/media/ffprobe.js';
 import { runAnalysisSession } from '../src/pipeline/analysis-session.js';
-import { createDetector } from '../src/vision/detect/detector.js';
+import { createDetector, type Detector, type DetectorFrame } from '../src/vision/detect/detector.js';
+import type { CropRect } from '../src/vision/detect/preprocess.js';
 import { createDetectorPool } from '../src/vision/detect/pool.js';
 import { createMotionDetector } from '../src/vision/motion/index.js';
 import { createByteTracker } from '../src/vision/track/index.js';
@@ -105,28 +106,55 @@ const motion: Suite = {
   },
 };
 
-/** CenterNet on TF.js wasm: one detector in this thread, then the worker pool. */
+/** Mean time of `detect` over `frames` after one warm-up call (the first inference compiles kernels). */
+async function timePerFrame(detector: Detector, frames: readonly DetectorFrame[]): Promise<number> {
+  await detector.detect(frames[0]!);
+  const t0 = performance.now();
+  for (const frame of frames) await detector.detect(frame);
+  return (performance.now() - t0) / frames.length;
+}
+
+/** Frames per second of a worker pool of the backend, all frames queued at once. */
+async function poolFps(backend: 'centernet' | 'centernet-onnx', frames: readonly DetectorFrame[]): Promise<{ fps: number; size: number }> {
+  const pool = await createDetectorPool({ backend, detector: { minScore: 0.1 } });
+  const size = pool.stats().size;
+  await Promise.all(frames.slice(0, size).map((f) => pool.detect(f)));
+  const t0 = performance.now();
+  await Promise.all(frames.map((f) => pool.detect(f)));
+  const fps = frames.length / ((performance.now() - t0) / 1000);
+  await pool.close();
+  return { fps, size };
+}
+
+/** CenterNet on TF.js wasm and converted to ONNX: one detector in this thread at several input sizes, then the worker pools. */
 const detector: Suite = {
   name: 'detector',
   needs: [pets('vtest.avi')],
   async run() {
     const frames = await decodeFrames(pets('vtest.avi'), { limit: 120 });
-    const single = await createDetector('centernet', { minScore: 0.1 });
-    await single.detect(frames[0]!); // warm-up: first inference compiles kernels
-    let t0 = performance.now();
-    for (const frame of frames.slice(1, 31)) await single.detect(frame);
-    const singleMs = (performance.now() - t0) / 30;
-    await single.close();
-    const pool = await createDetectorPool({ detector: { minScore: 0.1 } });
-    await Promise.all(frames.slice(0, pool.stats().size).map((f) => pool.detect(f)));
-    t0 = performance.now();
-    await Promise.all(frames.map((f) => pool.detect(f)));
-    const poolFps = frames.length / ((performance.now() - t0) / 1000);
-    const size = pool.stats().size;
-    await pool.close();
+    const sample = frames.slice(1, 31);
+    const tfjs = await createDetector('centernet', { minScore: 0.1 });
+    const tfjsMs = await timePerFrame(tfjs, sample);
+    await tfjs.close();
+    const onnx = await createDetector('centernet-onnx', { minScore: 0.1 });
+    const at = (width: number, height: number, crop?: CropRect) => sample.map((f) => ({ ...f, input: { width, height }, ...(crop ? { crop } : {}) }));
+    const onnxMs = {
+      512: await timePerFrame(onnx, at(512, 512)),
+      416: await timePerFrame(onnx, at(416, 416)),
+      320: await timePerFrame(onnx, at(320, 320)),
+      crop: await timePerFrame(onnx, at(160, 224, { x: 300, y: 150, width: 200, height: 280 })),
+    };
+    await onnx.close();
+    const tfjsPool = await poolFps('centernet', frames);
+    const onnxPool = await poolFps('centernet-onnx', frames);
     return [
-      { bench: 'CenterNet 512x512, TF.js wasm, 1 thread', metric: 'time per frame', value: round(singleMs, 1), unit: 'ms' },
-      { bench: `CenterNet, worker pool of ${size}`, metric: 'frames per second', value: round(poolFps, 2), unit: '/s' },
+      { bench: 'CenterNet 512x512, TF.js wasm, 1 thread', metric: 'time per frame', value: round(tfjsMs, 1), unit: 'ms' },
+      { bench: 'CenterNet 512x512, ONNX Runtime, 1 thread', metric: 'time per frame', value: round(onnxMs[512], 1), unit: 'ms' },
+      { bench: 'CenterNet 416x416, ONNX Runtime, 1 thread', metric: 'time per frame', value: round(onnxMs[416], 1), unit: 'ms' },
+      { bench: 'CenterNet 320x320, ONNX Runtime, 1 thread', metric: 'time per frame', value: round(onnxMs[320], 1), unit: 'ms' },
+      { bench: 'CenterNet on a 200x280 crop fed at 160x224, ONNX Runtime, 1 thread', metric: 'time per frame', value: round(onnxMs.crop, 1), unit: 'ms' },
+      { bench: `CenterNet 512x512, TF.js wasm, worker pool of ${tfjsPool.size}`, metric: 'frames per second', value: round(tfjsPool.fps, 2), unit: '/s' },
+      { bench: `CenterNet 512x512, ONNX Runtime, worker pool of ${onnxPool.size}`, metric: 'frames per second', value: round(onnxPool.fps, 2), unit: '/s' },
     ];
   },
 };
@@ -213,6 +241,7 @@ function loadMeasures(bench: string, r: LoadBenchReport): Measure[] {
     { bench, metric: 'detector calls per second', value: round(r.detector.callsPerS, 2), unit: '/s' },
     { bench, metric: 'detector calls per analysed frame', value: r.detector.callsPerAnalysedFrame === null ? '-' : round(r.detector.callsPerAnalysedFrame, 2), unit: '' },
     { bench, metric: 'time per detector call', value: r.detector.meanCallMs === null ? '-' : round(r.detector.meanCallMs, 1), unit: 'ms' },
+    { bench, metric: 'detector time per analysed frame', value: detectorMsPerFrame(r) ?? '-', unit: 'ms' },
     { bench, metric: 'CPU of the process', value: round(res.processCpuPct, 1), unit: `% of ${res.cores} cores` },
     { bench, metric: 'CPU of ffmpeg', value: res.childrenCpuPct === null ? '-' : round(res.childrenCpuPct, 1), unit: `% of ${res.cores} cores` },
     { bench, metric: 'machine busy', value: res.machineBusyPct === null ? '-' : round(res.machineBusyPct, 1), unit: '%' },
@@ -223,19 +252,23 @@ function loadMeasures(bench: string, r: LoadBenchReport): Measure[] {
   ];
 }
 
+const detectorMsPerFrame = (r: LoadBenchReport): number | null =>
+  r.detector.callsPerAnalysedFrame === null || r.detector.meanCallMs === null ? null : round(r.detector.callsPerAnalysedFrame * r.detector.meanCallMs, 1);
+
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | string =>
   a === null || a === undefined || b === null || b === undefined || b === 0 ? '-' : round(a / b, 2);
 
 /**
  * `vigie bench` twice on the same footage and number of cameras: the optimised
  * path, then the naive one (detector on every frame, on the full frame).
- * VIGIE_BENCH_LOAD_S (default 60) and VIGIE_BENCH_LOAD_CAMERAS (default 10).
+ * VIGIE_BENCH_LOAD_S (default 60) and VIGIE_BENCH_LOAD_CAMERAS (default 4).
  */
 const load: Suite = {
   name: 'load',
   needs: [pets('vtest.avi')],
   async run() {
-    const cameras = envNumber('VIGIE_BENCH_LOAD_CAMERAS', 10, true);
+    // 4 cameras: the most that hold 5 fps with the optimised path on a 2-core box (docs/BENCHMARKS.md).
+    const cameras = envNumber('VIGIE_BENCH_LOAD_CAMERAS', 4, true);
     const common = { cameras, fps: 5, durationS: envNumber('VIGIE_BENCH_LOAD_S', 60), warmupS: 10, source: pets('vtest.avi') };
     const onProgress = (p: { mode: string; phase: string; elapsedS: number; phaseS: number }): void => {
       if (p.elapsedS === 0) process.stderr.write(`  ${p.mode}: ${p.phase} ${p.phaseS} s\n`);
@@ -249,6 +282,7 @@ const load: Suite = {
       ...loadMeasures(bench('naive (detector on every frame, full frame)'), naive),
       { bench: vs, metric: 'detector calls per second', value: ratio(optimised.detector.callsPerS, naive.detector.callsPerS), unit: 'x' },
       { bench: vs, metric: 'detector calls per analysed frame', value: ratio(optimised.detector.callsPerAnalysedFrame, naive.detector.callsPerAnalysedFrame), unit: 'x' },
+      { bench: vs, metric: 'detector time per analysed frame', value: ratio(detectorMsPerFrame(optimised), detectorMsPerFrame(naive)), unit: 'x' },
       { bench: vs, metric: 'CPU of the process', value: ratio(optimised.resources.processCpuPct, naive.resources.processCpuPct), unit: 'x' },
       { bench: vs, metric: 'event latency p95', value: ratio(optimised.latency.fromFrame?.p95, naive.latency.fromFrame?.p95), unit: 'x' },
       { bench: vs, metric: 'analysed frames per second, slowest camera', value: ratio(optimised.totals.minCameraFps, naive.totals.minCameraFps), unit: 'x' },

@@ -16,6 +16,12 @@ function nonNegativeNumber(value: string): number {
   return n;
 }
 
+function inputSide(value: string): 320 | 416 | 512 {
+  const n = Number(value);
+  if (n !== 320 && n !== 416 && n !== 512) throw new InvalidArgumentError('use 320, 416 or 512');
+  return n;
+}
+
 function positiveInteger(value: string): number {
   const n = positiveNumber(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a positive integer');
@@ -106,6 +112,7 @@ export function buildProgram(): Command {
     .option('--source <file>', 'video file every camera loops (default: the PETS 2009 clip of the demo)')
     .option('--naive', 'detector on every frame, on the full frame (motion gating and region crops off)')
     .option('--engine <name>', 'detector engine: centernet-onnx (default), centernet-tfjs (yolo-onnx needs a model: not from this command)')
+    .option('--input-size <px>', 'detect.input_size of every camera: 320, 416 or 512 (default 512)', inputSide)
     .option('--max', 'add --step cameras after each run that holds (every camera >= 95 % of --fps, drops < 1 %); report the largest number that held')
     .option('--step <n>', 'cameras added between two --max runs', positiveInteger, 2)
     .option('--json', 'print the report as one JSON object on stdout')
@@ -155,6 +162,7 @@ export interface BenchCliOptions {
   source?: string;
   naive?: boolean;
   engine?: string;
+  inputSize?: 320 | 416 | 512;
   max?: boolean;
   step: number;
   json?: boolean;

@@ -14,6 +14,8 @@ export interface BenchConfigOptions {
   readonly source: string;
   /** Detect every frame on the full frame (motion gating and region crops off). */
   readonly naive: boolean;
+  /** `detect.input_size` of every camera; default the schema's (512). */
+  readonly inputSize?: 320 | 416 | 512;
   /** `detect.width`; default 640, as the demo camera. */
   readonly width?: number;
   /** The shared detector (engine, workers); default the schema's. */
@@ -47,6 +49,7 @@ export function benchConfig(options: BenchConfigOptions): VigieConfig {
     fps: options.fps,
     width: options.width ?? 640,
     backend: 'model',
+    ...(options.inputSize ? { input_size: options.inputSize } : {}),
     ...(options.naive ? { motion_gating: false, region_crops: false } : {}),
   };
   const cameras = Array.from({ length: options.cameras }, (_, i) => ({

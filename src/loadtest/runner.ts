@@ -34,6 +34,8 @@ export interface LoadBenchOptions {
   readonly naive?: boolean;
   /** `detect.width`; default 640. */
   readonly width?: number;
+  /** `detect.input_size`; default 512. */
+  readonly inputSize?: 320 | 416 | 512;
   /** The detector section of the configuration (engine, workers); default the schema's. */
   readonly detector?: DetectorConfig;
   /** Called about once a second. */
@@ -77,6 +79,7 @@ export async function runLoadBench(options: LoadBenchOptions): Promise<LoadBench
     source: options.source,
     naive: options.naive ?? false,
     ...(options.width ? { width: options.width } : {}),
+    ...(options.inputSize ? { inputSize: options.inputSize } : {}),
     ...(options.detector ? { detector: options.detector } : {}),
   });
   const cameraIds = config.cameras.map((c) => c.id);

@@ -23,7 +23,7 @@ export interface RegionCrop {
 export interface RegionCropOptions {
   /** Input sizes the detector accepts. */
   readonly flexible: FlexibleInput;
-  /** Input size used for the full frame (`fullFrameInput`). */
+  /** Input size used for the full frame. */
   readonly fullFrameInput: InputShape;
   /** Padding around a moving region, as a share of its longer side. Default 0.5. */
   readonly padRatio?: number;
@@ -41,15 +41,6 @@ type Box = [number, number, number, number];
 
 const fitSide = (side: number, f: FlexibleInput): number => Math.min(f.max, Math.max(f.min, Math.ceil(side / f.step - 1e-9) * f.step));
 
-/**
- * The input size of a whole frame for a flexible detector: the longer side at
- * `longSide`, the other scaled alike and rounded up to the model's step (a
- * 640x480 camera at 512 gets 512x384, a quarter cheaper than 512x512 with bands).
- */
-export function fullFrameInput(frameWidth: number, frameHeight: number, longSide: number, flexible: FlexibleInput): InputShape {
-  const scale = longSide / Math.max(frameWidth, frameHeight);
-  return { width: fitSide(frameWidth * scale, flexible), height: fitSide(frameHeight * scale, flexible) };
-}
 
 const area = (b: Box): number => (b[2] - b[0]) * (b[3] - b[1]);
 const union = (a: Box, b: Box): Box => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
@@ -111,10 +102,15 @@ export function planRegionCrops(
   const maxCostShare = options.maxCostShare ?? DEFAULT_REGION_CROP_OPTIONS.maxCostShare;
   if (regions.length === 0) return null;
 
-  const padded = regions.map((r): Box => {
-    const pad = Math.max(minPad, padRatio * Math.max(r[2] - r[0], r[3] - r[1]));
-    return [Math.max(0, r[0] - pad), Math.max(0, r[1] - pad), Math.min(frameWidth, r[2] + pad), Math.min(frameHeight, r[3] + pad)];
-  });
+  if (!Number.isInteger(maxCrops) || maxCrops < 1) throw new RangeError(`maxCrops must be an integer >= 1, got ${maxCrops}`);
+  const padded = regions
+    .map((r): Box => {
+      const pad = Math.max(minPad, padRatio * Math.max(r[2] - r[0], r[3] - r[1]));
+      return [Math.max(0, r[0] - pad), Math.max(0, r[1] - pad), Math.min(frameWidth, r[2] + pad), Math.min(frameHeight, r[3] + pad)];
+    })
+    // A region wholly outside the frame leaves nothing to look at.
+    .filter((b) => b[2] - b[0] >= 1 && b[3] - b[1] >= 1);
+  if (padded.length === 0) return null;
   const boxes = mergeDownTo(mergeOverlapping(padded), maxCrops);
 
   // The full frame is shrunk by this factor; a crop must not be shrunk more.

@@ -86,7 +86,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
 
     const snapshotDir = join(dataDir, 'snapshots');
     await mkdir(snapshotDir, { recursive: true });
-    const pool: DetectorPool | null = options.detectorPool === false ? null : await createEnginePool(config.detector, { minScore: DETECTION_FLOOR_SCORE });
+    const pool: DetectorPool | null = options.detectorPool === false ? null : await createEnginePool(config.detector, { minScore: DETECTION_FLOOR_SCORE, live: true });
     if (pool) resources.push(() => pool.close());
 
     const live = createLiveHub();

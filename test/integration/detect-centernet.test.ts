@@ -96,7 +96,7 @@ describe.skipIf(pets.missing !== undefined)('CenterNet on PETS09-S2L1', () => {
   });
 
   it('gives the same detections through a pool of 2 workers as in this thread', async () => {
-    const pool = await createDetectorPool({ size: 2, detector: { minScore: 0.3, classes: ['person'] } });
+    const pool = await createDetectorPool({ backend: 'centernet', size: 2, detector: { minScore: 0.3, classes: ['person'] } });
     try {
       const some = frames.slice(0, POOL_FRAMES);
       const pooled = await Promise.all(some.map((f) => pool.detect(f)));

@@ -1,4 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createDetectorPool,
   DetectorPoolClosedError,
@@ -33,6 +38,17 @@ describe('detector pool (fake worker)', () => {
     expect(results).toEqual([1, 2, 3, 4, 5]);
     expect(pool.stats()).toMatchObject({ size: 2, ready: 2, completed: 5, failed: 0, dropped: 0 });
     expect(pool.name).toBe('pool(fakex2)');
+  });
+
+  it('refuses live frames that would be detected later than maxQueueDelayMs at the recent pace', async () => {
+    pool = await createDetectorPool({ size: 1, queueCapacity: 20, maxQueueDelayMs: 100, workerModule: FAKE_WORKER });
+    await pool.detect(frame(1)); // the pool learns the pace: the fake takes 20-33 ms a frame
+    const three = [frame(2), frame(3), frame(4)];
+    const accepted = pool.tryDetectAll(three); // done within 3 x 33 ms <= 100 ms
+    expect(accepted).not.toBeNull();
+    expect(pool.tryDetectAll([frame(5), frame(6), frame(7)])).toBeNull(); // 6 x 20 ms > 100 ms, although the queue has room
+    expect(pool.stats().dropped).toBe(1);
+    expect((await accepted!).map((d) => d[0]?.box[0])).toEqual([2, 3, 4]);
   });
 
   it('makes detect() wait for room when the queue is full (back-pressure)', async () => {
@@ -133,5 +149,188 @@ describe('detector pool (fake worker)', () => {
     await expect(pool.detect(frame(4))).rejects.toThrow(/detector pool is closed: close\(\) was called/);
     await pool.close(); // idempotent
     expect(pool.stats().ready).toBe(0);
+  });
+});
+
+describe('detector pool: crops, batches and closing (reporting fake worker)', () => {
+  /**
+   * A worker module written at test time (only this block uses it): its detector
+   * answers one `person` box [0, 0, width, height] over the whole frame it got,
+   * with what it saw attached (`seen`), and logs its calls to `payload.options.log`.
+   */
+  const REPORTING_WORKER_SOURCE = (workerTs: string) => `
+import { appendFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { serveDetector } from ${JSON.stringify(workerTs)};
+const { log, delayMs } = workerData.payload.options;
+serveDetector(parentPort, async () => ({
+  name: 'reporting',
+  flexibleInput: { step: 32, min: 64, max: 512 },
+  async detect(frame) {
+    appendFileSync(log, 'detect ' + frame.width + 'x' + frame.height + '\\n');
+    await new Promise((r) => setTimeout(r, delayMs));
+    appendFileSync(log, 'answer\\n');
+    const seen = {
+      width: frame.width, height: frame.height, byteLength: frame.data.byteLength, input: frame.input ?? null,
+      bytes: Array.from(frame.data),
+    };
+    return [{ box: [0, 0, frame.width, frame.height], score: 0.9, cls: 'person', seen }];
+  },
+  async close() {
+    appendFileSync(log, 'close\\n');
+  },
+}));
+`;
+
+  interface Seen {
+    readonly width: number;
+    readonly height: number;
+    readonly byteLength: number;
+    readonly input: { width: number; height: number } | null;
+    readonly bytes: number[];
+  }
+  const seenOf = (d: { box: readonly number[] } | undefined) => (d as unknown as { seen: Seen }).seen;
+
+  let dir: string;
+  let workerUrl: URL;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'vigie-pool-test-'));
+    const file = path.join(dir, 'reporting-worker.mts');
+    writeFileSync(file, REPORTING_WORKER_SOURCE(new URL('../../src/vision/detect/worker.ts', import.meta.url).href));
+    workerUrl = pathToFileURL(file);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Starts a pool of the reporting worker; each call gets its own log file. */
+  async function reportingPool(opts: { size?: number; queueCapacity?: number; delayMs?: number } = {}) {
+    const log = path.join(dir, `log-${Math.random().toString(36).slice(2)}.txt`);
+    writeFileSync(log, '');
+    const p = await createDetectorPool({
+      size: opts.size ?? 1,
+      queueCapacity: opts.queueCapacity ?? 1,
+      workerModule: workerUrl,
+      detector: { log, delayMs: opts.delayMs ?? 20 } as never,
+    });
+    return { pool: p, log: () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
+  }
+
+  /** A 6x5 frame whose pixel (x, y) is [x, y, 10x + y]. */
+  function coordFrame(crop?: { x: number; y: number; width: number; height: number }, input?: { width: number; height: number }) {
+    const width = 6;
+    const height = 5;
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([x, y, 10 * x + y], (y * width + x) * 3);
+    return { data, width, height, crop, input };
+  }
+
+  it('sends a crop as a small frame of exactly its pixels and shifts the boxes back by its place', async () => {
+    const r = await reportingPool();
+    pool = r.pool;
+    expect(pool.flexibleInput).toEqual({ step: 32, min: 64, max: 512 });
+    const frame = coordFrame({ x: 2, y: 1, width: 3, height: 2 }, { width: 96, height: 64 });
+    const [d] = await pool.detect(frame);
+    const seen = seenOf(d);
+    expect(seen).toEqual({
+      width: 3, height: 2, byteLength: 18, input: { width: 96, height: 64 },
+      // Rows y = 1 and 2, columns x = 2..4.
+      bytes: [2, 1, 21, 3, 1, 31, 4, 1, 41, 2, 2, 22, 3, 2, 32, 4, 2, 42],
+    });
+    // The box over the whole crop comes back as the crop in frame pixels.
+    expect(d?.box).toEqual([2, 1, 5, 3]);
+    expect(d).toMatchObject({ score: 0.9, cls: 'person' });
+    expect(frame.data.length).toBe(90); // the caller's frame is untouched
+  });
+
+  it('sends full-width crops (whole rows) and the whole frame alike', async () => {
+    const r = await reportingPool();
+    pool = r.pool;
+    const [rows] = await pool.detect(coordFrame({ x: 0, y: 3, width: 6, height: 2 }));
+    expect(seenOf(rows).bytes).toEqual(Array.from(coordFrame().data.subarray(3 * 6 * 3)));
+    expect(rows?.box).toEqual([0, 3, 6, 5]);
+    const [whole] = await pool.detect(coordFrame());
+    expect(seenOf(whole)).toMatchObject({ width: 6, height: 5, byteLength: 90, input: null });
+    expect(seenOf(whole).bytes).toEqual(Array.from(coordFrame().data));
+    expect(whole?.box).toEqual([0, 0, 6, 5]);
+  });
+
+  it('rejects a crop outside the frame without sending it', async () => {
+    const r = await reportingPool();
+    pool = r.pool;
+    await expect(pool.detect(coordFrame({ x: 4, y: 0, width: 3, height: 2 }))).rejects.toThrow(/crop 3x2\+4\+0 is not a whole-pixel rectangle inside the 6x5 frame/);
+    await expect(pool.tryDetectAll([coordFrame(), coordFrame({ x: 0, y: 0, width: 0, height: 1 })])).rejects.toThrow(RangeError);
+    expect(r.log()).toEqual([]);
+  });
+
+  it('tryDetectAll takes every frame or none, and counts one drop for a refused batch', async () => {
+    const r = await reportingPool({ size: 1, queueCapacity: 1 }); // room for 2 frames
+    pool = r.pool;
+    const crops = [
+      { x: 0, y: 0, width: 2, height: 2 },
+      { x: 3, y: 2, width: 3, height: 3 },
+      { x: 1, y: 1, width: 1, height: 1 },
+    ];
+    // Three frames never fit: nothing is sent, one drop.
+    expect(pool.tryDetectAll(crops.map((c) => coordFrame(c)))).toBeNull();
+    expect(pool.stats()).toMatchObject({ dropped: 1, busy: 0, queued: 0 });
+    // Two fit: both are detected, answers in order, each shifted by its crop.
+    const both = pool.tryDetectAll(crops.slice(0, 2).map((c) => coordFrame(c)));
+    expect(both).not.toBeNull();
+    // The queue is now full: a batch of one is refused too.
+    expect(pool.tryDetectAll([coordFrame(crops[2])])).toBeNull();
+    expect(pool.tryDetect(coordFrame())).toBeNull();
+    expect(pool.stats().dropped).toBe(3);
+    const answers = await both!;
+    expect(answers.map((a) => a.map((d) => d.box))).toEqual([[[0, 0, 2, 2]], [[3, 2, 6, 5]]]);
+    expect(answers.map((a) => seenOf(a[0]).bytes.slice(0, 3))).toEqual([[0, 0, 0], [3, 2, 32]]);
+    // Room again once answered; the refused frames were never detected.
+    const last = await pool.tryDetectAll([coordFrame(crops[2])]);
+    expect(last?.[0]?.[0]?.box).toEqual([1, 1, 2, 2]);
+    expect(pool.stats()).toMatchObject({ completed: 3, dropped: 3, failed: 0 });
+    expect(r.log().filter((l) => l.startsWith('detect'))).toEqual(['detect 2x2', 'detect 3x3', 'detect 1x1']);
+    // An empty batch is accepted and answers nothing.
+    expect(await pool.tryDetectAll([])).toEqual([]);
+  });
+
+  it('tryDetectAll refuses while detect() callers wait for room', async () => {
+    const r = await reportingPool({ size: 1, queueCapacity: 0 });
+    pool = r.pool;
+    const a = pool.detect(coordFrame());
+    const b = pool.detect(coordFrame()); // waits
+    expect(pool.stats().waiting).toBe(1);
+    expect(pool.tryDetectAll([coordFrame()])).toBeNull();
+    expect(pool.stats().dropped).toBe(1);
+    await Promise.all([a, b]);
+  });
+
+  it('close() during a detection rejects the frame, lets the worker finish and release its model, and resolves', async () => {
+    const r = await reportingPool({ delayMs: 200 });
+    pool = r.pool;
+    const pending = pool.detect(coordFrame({ x: 1, y: 1, width: 2, height: 2 }));
+    const outcome = pending.then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    // Wait until the worker has the frame (bounded, so a lost frame fails the test instead of hanging it).
+    for (let i = 0; i < 1000 && !r.log().includes('detect 2x2'); i++) await new Promise((res) => setTimeout(res, 5));
+    expect(r.log()).toEqual(['detect 2x2']);
+    expect(pool.stats().busy).toBe(1);
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      await pool.close();
+      // Asked to close, and exited by itself: never terminated.
+      expect(posted.mock.calls.map((c) => c[0] as unknown)).toEqual([{ type: 'close' }]);
+      expect(terminate).not.toHaveBeenCalled();
+    } finally {
+      posted.mockRestore();
+      terminate.mockRestore();
+    }
+    const err = await outcome;
+    expect(err).toBeInstanceOf(DetectorPoolClosedError);
+    expect((err as Error).message).toMatch(/detector pool is closed: close\(\) was called/);
+    // The worker was asked to close: it finished its frame, then released its detector (not terminated).
+    expect(r.log()).toEqual(['detect 2x2', 'answer', 'close']);
+    expect(pool.stats()).toMatchObject({ ready: 0, busy: 0, failed: 1, completed: 0 });
+    await expect(pool.tryDetectAll([coordFrame()])).rejects.toBeInstanceOf(DetectorPoolClosedError);
   });
 });

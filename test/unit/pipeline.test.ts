@@ -129,3 +129,69 @@ describe('detection stage (motion gating and backends)', () => {
     expect(() => createDetectionStage(camera().detect, FPS, null)).toThrow(/needs a detector/);
   });
 });
+
+describe('detection stage (region crops)', () => {
+  const BIG_W = 640;
+  const BIG_H = 480;
+  const FLEXIBLE = { flexibleInput: { step: 32, min: 64, max: 512 } };
+  let bigBase: Uint8Array | undefined;
+  const bigSquare = (seq: number): Square => ({ x: 100 + 6 * seq, y: 200, size: 24, grey: 240 });
+  /** A 640x480 scene with a 24 px square walking right by 6 px a frame from frame 0. */
+  const bigFrame = (seq: number): RgbFrame => {
+    bigBase ??= texture(BIG_W, BIG_H);
+    return sceneFrame(seq, { width: BIG_W, height: BIG_H, squares: [bigSquare(seq)] }, bigBase);
+  };
+  const bigCamera = (detect: Record<string, unknown> = {}) => camera({ detect: { fps: FPS, width: BIG_W, ...detect } }).detect;
+  const covers = (rect: { x: number; y: number; width: number; height: number }, s: Square): boolean =>
+    rect.x <= s.x && rect.y <= s.y && rect.x + rect.width >= s.x + s.size && rect.y + rect.height >= s.y + s.size;
+
+  it('crops around the moving square after the first (full) frame, with the full frame letterboxed into a square input', () => {
+    const stage = createDetectionStage(bigCamera(), FPS, FLEXIBLE);
+    const plans = Array.from({ length: 20 }, (_, seq) => stage.plan(bigFrame(seq)));
+    for (const p of plans) expect(p.input).toEqual({ width: 512, height: 512 });
+    expect(plans[0]).toMatchObject({ runModel: true, crops: null });
+    const cropped = plans.flatMap((p, seq) => (p.runModel && p.crops !== null ? [{ seq, crops: p.crops }] : []));
+    expect(cropped.length).toBeGreaterThanOrEqual(15);
+    for (const { seq, crops } of cropped) {
+      expect(crops.some((c) => covers(c.rect, bigSquare(seq)))).toBe(true);
+      for (const { rect, input } of crops) {
+        expect(rect.x >= 0 && rect.y >= 0 && rect.x + rect.width <= BIG_W && rect.y + rect.height <= BIG_H).toBe(true);
+        // A crop costs less than the full frame, at sizes the detector accepts.
+        expect(input.width * input.height).toBeLessThan(512 * 512);
+        for (const side of [input.width, input.height]) expect(side % 32 === 0 && side >= 64 && side <= 512).toBe(true);
+      }
+    }
+  });
+
+  it('follows detect.input_size for the full-frame input', () => {
+    const stage = createDetectionStage(bigCamera({ input_size: 416 }), FPS, FLEXIBLE);
+    expect(stage.plan(bigFrame(0)).input).toEqual({ width: 416, height: 416 });
+  });
+
+  it('never crops with region_crops: false, nor for a detector without flexibleInput', () => {
+    const off = createDetectionStage(bigCamera({ region_crops: false }), FPS, FLEXIBLE);
+    const fixed = createDetectionStage(bigCamera(), FPS, {});
+    for (let seq = 0; seq < 12; seq++) {
+      const frame = bigFrame(seq);
+      const a = off.plan(frame);
+      expect(a.crops).toBeNull();
+      expect(a.input).toEqual({ width: 512, height: 512 });
+      const b = fixed.plan(frame);
+      expect(b.crops).toBeNull();
+      expect(b.input).toBeUndefined();
+    }
+  });
+
+  it('runs the model on the full frame at least every FULL_FRAME_REFRESH_S seconds while cropping', () => {
+    const stage = createDetectionStage(bigCamera(), FPS, FLEXIBLE);
+    const every = FULL_FRAME_REFRESH_S * FPS;
+    const n = 3 * every + 5;
+    const plans = Array.from({ length: n }, (_, seq) => stage.plan(bigFrame(seq)));
+    const full = plans.flatMap((p, seq) => (p.runModel && p.crops === null ? [seq] : []));
+    expect(full[0]).toBe(0);
+    for (let i = 1; i < full.length; i++) expect(full[i]! - full[i - 1]!).toBeLessThanOrEqual(every);
+    expect(n - 1 - full.at(-1)!).toBeLessThan(every);
+    // Crops are the rule in between.
+    expect(plans.filter((p) => p.runModel && p.crops !== null).length).toBeGreaterThan(n / 2);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectClass } from '../../src/contracts/classes.js';
 import type { Detection } from '../../src/contracts/detection.js';
+import type { BoxXYXY } from '../../src/contracts/geometry.js';
 import type { TrackFrame } from '../../src/contracts/track.js';
 import { createByteTracker, resolveByteTrackerOptions, type ByteTracker } from '../../src/vision/track/byte-tracker.js';
 
@@ -170,5 +171,75 @@ describe('ByteTracker', () => {
     expect(lastId).toBe(100_000);
     expect(ended).toBeGreaterThan(99_990);
     expect(maxLive).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('ByteTracker with observed rectangles (region crops)', () => {
+  const A = (): Detection => det(100, 100); // box [100,100,120,150], still
+  /** B walks right 5 px a frame from (600, 600). */
+  const B = (seq: number): Detection => det(600 + 5 * Math.max(0, seq - 3), 600);
+  const RIGHT_BOTTOM: BoxXYXY[] = [[500, 500, 1000, 1000]];
+  const LEFT_TOP: BoxXYXY[] = [[0, 0, 500, 500]];
+
+  /** A tracker with tracks 1 (A) and 2 (B) confirmed on full frames 0..2; lost tracks end after 3 frames. */
+  function twoTracks(): ByteTracker {
+    const tracker = createByteTracker({ fps: 10, trackBufferSec: 0.3 });
+    const out = [0, 1, 2].map((seq) => tracker.update([A(), B(seq)], frameInfo(seq)));
+    expect(ids(out[2])).toEqual([1, 2]);
+    expect(resolveByteTrackerOptions({ fps: 10, trackBufferSec: 0.3 }).maxLostFrames).toBe(3);
+    return tracker;
+  }
+
+  it('leaves a track outside every observed rectangle alone: not matched, not lost, not ended', () => {
+    const tracker = twoTracks();
+    // Frames 3..10 (more than maxLostFrames): the detector only looks at the bottom-right quarter.
+    for (let seq = 3; seq <= 10; seq++) {
+      const out = tracker.update([B(seq)], frameInfo(seq), RIGHT_BOTTOM);
+      expect(ids(out)).toEqual([1, 2]);
+      expect(out.endedTrackIds).toEqual([]);
+      const [a, b] = out.tracks;
+      expect(a?.matched).toBe(false);
+      expect(b?.matched).toBe(true);
+      // A stays where it was (it has no velocity); B follows its detections (the Kalman filter lags a little).
+      expect(a?.box[0]).toBeCloseTo(100, 6);
+      expect(a?.box[1]).toBeCloseTo(100, 6);
+      expect(Math.abs((b?.box[0] ?? 0) - B(seq).box[0])).toBeLessThan(3);
+      expect(tracker.stats()).toEqual({ tentative: 0, tracked: 2, lost: 0, maxLostFrames: 3 });
+    }
+    // A full-frame update sees A again: same id, matched.
+    const full = tracker.update([A(), B(11)], frameInfo(11));
+    expect(ids(full)).toEqual([1, 2]);
+    expect(full.tracks.map((t) => t.matched)).toEqual([true, true]);
+    expect(full.endedTrackIds).toEqual([]);
+    expect(tracker.stats()).toMatchObject({ tentative: 0, tracked: 2, lost: 0 });
+  });
+
+  it('still loses, then ends, a track inside an observed rectangle that the detector did not find', () => {
+    const tracker = twoTracks();
+    const out = [3, 4, 5, 6].map((seq) => tracker.update([], frameInfo(seq), LEFT_TOP));
+    // A (inside the rectangle) is lost at once and not reported; B (outside) is kept as tracked, unmatched.
+    expect(out.map(ids)).toEqual([[2], [2], [2], [2]]);
+    expect(out[0]?.tracks[0]?.matched).toBe(false);
+    // Last matched at seq 2, lost for more than 3 frames at seq 6.
+    expect(out.map((f) => f.endedTrackIds)).toEqual([[], [], [], [1]]);
+    expect(tracker.stats()).toMatchObject({ tracked: 1, lost: 0 });
+  });
+
+  it('counts a track as observed when at least half of its predicted box is inside a rectangle', () => {
+    // A's box spans x 100..120: a rectangle up to x 112 holds 60% of it, up to x 108 only 40%.
+    const mostly = twoTracks();
+    mostly.update([B(3)], frameInfo(3), [[0, 0, 112, 1000], ...RIGHT_BOTTOM]);
+    expect(mostly.stats()).toMatchObject({ tracked: 1, lost: 1 });
+    const barely = twoTracks();
+    const out = barely.update([B(3)], frameInfo(3), [[0, 0, 108, 1000], ...RIGHT_BOTTOM]);
+    expect(barely.stats()).toMatchObject({ tracked: 2, lost: 0 });
+    expect(ids(out)).toEqual([1, 2]);
+  });
+
+  it('behaves as on the full frame when the observed rectangles cover the whole frame', () => {
+    const tracker = twoTracks();
+    const out = tracker.update([B(3)], frameInfo(3), [[0, 0, SIZE.width, SIZE.height]]);
+    expect(ids(out)).toEqual([2]);
+    expect(tracker.stats()).toMatchObject({ tracked: 1, lost: 1 });
   });
 });

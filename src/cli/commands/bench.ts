@@ -90,6 +90,7 @@ export async function runBench(opts: BenchCliOptions): Promise<void> {
       warmupS: opts.warmup,
       source,
       naive: opts.naive ?? false,
+      ...(opts.inputSize ? { inputSize: opts.inputSize } : {}),
       detector,
       onProgress: (p) => display.update(p),
       ...(opts.verbose ? { onLog: (line: string) => display.log(line) } : {}),

@@ -11,12 +11,25 @@ export interface EnginePoolOptions {
   readonly minScore: number;
   /** Worker threads; overrides `detector.workers`. */
   readonly workers?: number | undefined;
+  /** Live cameras: a deep queue bounded by time (see `LIVE_QUEUE`), so that cameras whose frames arrive together all get a turn. */
+  readonly live?: boolean;
 }
+
+/**
+ * The live pool's queue: room for a frame (two crops) of many cameras arriving
+ * at the same moment, but no frame accepted that would wait more than 0.6 s:
+ * under overload a camera gets fewer fresh detections, never late ones. The
+ * frame count bounds memory (a queued crop is at most one frame's pixels).
+ */
+export const LIVE_QUEUE = Object.freeze({ capacity: 32, maxDelayMs: 600 });
 
 /** Starts the detector pool of the configured engine. */
 export function createEnginePool(detector: DetectorConfig, options: EnginePoolOptions): Promise<DetectorPool> {
   const workers = options.workers ?? detector.workers;
-  const size = workers !== undefined ? { size: workers } : {};
+  const size = {
+    ...(workers !== undefined ? { size: workers } : {}),
+    ...(options.live ? { queueCapacity: LIVE_QUEUE.capacity, maxQueueDelayMs: LIVE_QUEUE.maxDelayMs } : {}),
+  };
   switch (detector.engine) {
     case 'centernet-onnx':
       return createDetectorPool({ backend: 'centernet-onnx', ...size, detector: { minScore: options.minScore } });

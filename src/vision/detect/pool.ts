@@ -21,6 +21,9 @@ const RESTART_BACKOFF_MS = 250;
 /** How long a closing worker may take to finish its frame and release its model before it is terminated. */
 const GRACEFUL_CLOSE_MS = 5000;
 
+/** Weight of the newest frame in the mean detection time (about the last 20 frames count). */
+const DETECT_MS_SMOOTHING = 0.05;
+
 /** Default number of consecutive failed worker starts after which the pool gives up. */
 export const DEFAULT_MAX_START_FAILURES = 3;
 
@@ -36,6 +39,13 @@ export interface DetectorPoolOptions<N extends DetectorBackendName = 'centernet-
    * Default: `size` (so at most `2 * size` frames are held). 0 = no waiting frames.
    */
   readonly queueCapacity?: number;
+  /**
+   * Live admission bound: `tryDetect()`/`tryDetectAll()` refuse frames whose
+   * detection would, by the recent mean time per frame, only finish after this
+   * many milliseconds (queue wait included). Keeps a live camera's results
+   * fresh under overload instead of late. Default: no time bound (only `queueCapacity`).
+   */
+  readonly maxQueueDelayMs?: number;
   /** Consecutive failed worker starts (after a crash) before the pool fails every call. Default 3. */
   readonly maxStartFailures?: number;
   /**
@@ -187,6 +197,9 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
   const payload: BackendWorkerPayload = { backend, options: options.detector ?? {} };
   const workerData: DetectorWorkerData = { ...workerModuleUrls(options.workerModule), payload };
   const maxHeld = size + queueCapacity;
+  const maxQueueDelayMs = options.maxQueueDelayMs ?? Number.POSITIVE_INFINITY;
+  // Recent mean detection time per frame (exponential moving average), for the admission bound.
+  let meanDetectMs: number | undefined;
 
   const slots: Slot[] = [];
   const queue: Job[] = [];
@@ -202,6 +215,9 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
   const counters = { completed: 0, failed: 0, dropped: 0, restarts: 0, detectMsTotal: 0 };
 
   const hasRoom = () => held + reserved < maxHeld;
+  /** Room for `count` more live frames: memory bound, and finished within `maxQueueDelayMs` by the recent pace. */
+  const liveRoomFor = (count: number): boolean =>
+    held + reserved + count <= maxHeld && (meanDetectMs === undefined || ((held + count) * meanDetectMs) / size <= maxQueueDelayMs);
 
   function wakeWaiters(): void {
     while (waiters.length > 0 && hasRoom()) {
@@ -271,6 +287,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
         recycle(msg.buffer);
         if (msg.type === 'result') {
           counters.detectMsTotal += msg.detectMs;
+          meanDetectMs = meanDetectMs === undefined ? msg.detectMs : meanDetectMs + (msg.detectMs - meanDetectMs) * DETECT_MS_SMOOTHING;
           settle(job, { detections: job.offsetX === 0 && job.offsetY === 0 ? msg.detections : msg.detections.map((d) => shiftDetection(d, job.offsetX, job.offsetY)) });
         } else {
           settle(job, { error: new Error(`detector worker ${slot.index}: ${msg.message}`) });
@@ -439,7 +456,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
-      if (waiters.length > 0 || !hasRoom()) {
+      if (waiters.length > 0 || !liveRoomFor(1)) {
         counters.dropped++;
         return null;
       }
@@ -455,7 +472,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
-      if (waiters.length > 0 || held + reserved + frames.length > maxHeld) {
+      if (waiters.length > 0 || !liveRoomFor(frames.length)) {
         counters.dropped++;
         return null;
       }
