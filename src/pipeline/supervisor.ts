@@ -34,21 +34,12 @@ import {
   type StartReason,
 } from './health.js';
 import { assertRunnableCamera, cameraConfigChanges } from './camera-changes.js';
-import { LIVE_QUEUE } from '../vision/detect/engine.js';
 import { createCameraPipeline, detectWhenFree, type CameraPipeline, type FrameResult, type LiveDetector } from './camera-pipeline.js';
 
 /** Pipeline restarts after a crash: from 1 s, doubling, at most 1 min, up to 30 % shorter at random. */
 export const DEFAULT_RESTART_BACKOFF: BackoffPolicy = Object.freeze({ initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.3 });
 /** A run that lasted this long was healthy: the next crash starts the backoff over. */
 export const DEFAULT_STABLE_AFTER_MS = 60_000;
-/**
- * Frames of a live camera between decoding and tracking. The detector pool
- * accepts a frame that will be done within LIVE_QUEUE.maxDelayMs: the frames
- * that arrive meanwhile must fit in flight, or the source drops them (a lost
- * frame) where the pool would have coasted them (a tracked one).
- */
-export const liveMaxInFlight = (fps: number): number => Math.max(2, Math.ceil((LIVE_QUEUE.maxDelayMs / 1000) * fps) + 1);
-
 /** Health is re-evaluated and reported this often, also when no frame comes. */
 export const DEFAULT_HEALTH_INTERVAL_MS = 1000;
 
@@ -200,7 +191,7 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
     const pipeline = createCameraPipeline({
       camera: runCamera,
       detector: options.detector ? detectWhenFree(options.detector) : null,
-      maxInFlight: options.maxInFlight ?? liveMaxInFlight(runCamera.detect.fps),
+      ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
       ...(options.newEventId ? { newEventId: options.newEventId } : {}),
     });
     const unsubscribe = pipeline.subscribe(options.onEvent);
