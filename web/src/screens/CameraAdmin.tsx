@@ -18,9 +18,10 @@ import { ErrorBox, Loading, StateBadge, toast } from '../components/common.js';
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/;
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** detectSchema's defaults (src/config/schema.ts, docs/CONFIG.md). */
-const DETECT_DEFAULTS: DetectConfig = { fps: 5, width: 640, backend: 'model', min_score: 0.4, motion_gating: true };
+const DETECT_DEFAULTS: DetectConfig = { fps: 5, width: 640, backend: 'model', min_score: 0.4, motion_gating: true, input_size: 512, region_crops: true };
+const INPUT_SIZES = [512, 416, 320] as const;
 
-type Field = 'id' | 'name' | 'source' | 'loop' | 'fps' | 'width' | 'backend' | 'min_score' | 'motion_gating';
+type Field = 'id' | 'name' | 'source' | 'loop' | 'fps' | 'width' | 'backend' | 'min_score' | 'motion_gating' | 'input_size' | 'region_crops';
 
 interface FormState {
   id: string;
@@ -33,6 +34,8 @@ interface FormState {
   backend: DetectBackend;
   min_score: number | string;
   motion_gating: boolean;
+  input_size: DetectConfig['input_size'];
+  region_crops: boolean;
 }
 
 function formOf(camera: CameraConfig | null): FormState {
@@ -48,6 +51,8 @@ function formOf(camera: CameraConfig | null): FormState {
     backend: d.backend,
     min_score: d.min_score,
     motion_gating: d.motion_gating,
+    input_size: d.input_size,
+    region_crops: d.region_crops,
   };
 }
 
@@ -76,7 +81,7 @@ function fieldOf(message: string): Field | null {
   const m = /(?:cameras\[\d+\]|camera)\.([a-z_]+)(?:\.([a-z_]+))?\s*:/.exec(message);
   if (!m) return null;
   const f = m[1] === 'detect' ? m[2] : m[1];
-  const known: Field[] = ['id', 'name', 'source', 'loop', 'fps', 'width', 'backend', 'min_score', 'motion_gating'];
+  const known: Field[] = ['id', 'name', 'source', 'loop', 'fps', 'width', 'backend', 'min_score', 'motion_gating', 'input_size', 'region_crops'];
   return known.includes(f as Field) ? (f as Field) : null;
 }
 
@@ -288,7 +293,10 @@ function CameraForm({ camera, taken, onDone }: { camera: CameraConfig | null; ta
     e.preventDefault();
     setTouched(true);
     if (Object.keys(validate(f, creating, taken)).length > 0) return;
-    const detect: DetectConfig = { fps: num(f.fps), width: num(f.width), backend: f.backend, min_score: num(f.min_score), motion_gating: f.motion_gating };
+    const detect: DetectConfig = {
+      fps: num(f.fps), width: num(f.width), backend: f.backend, min_score: num(f.min_score), motion_gating: f.motion_gating,
+      input_size: f.input_size, region_crops: f.region_crops,
+    };
     const name = f.name.trim();
     const fields = { source: f.source.trim(), enabled: f.enabled, loop: f.loop, detect };
     if (creating) {
@@ -423,6 +431,23 @@ function CameraForm({ camera, taken, onDone }: { camera: CameraConfig | null; ta
             onChange={(e) => set('motion_gating', e.currentTarget.checked)}
             error={fieldError('motion_gating')}
             data-testid="camera-form-motion-gating"
+          />
+          <NativeSelect
+            label={t('cameraAdmin.field.inputSize')}
+            description={t('cameraAdmin.help.inputSize')}
+            data={INPUT_SIZES.map((s) => ({ value: String(s), label: `${s} px` }))}
+            value={String(f.input_size)}
+            onChange={(e) => set('input_size', Number(e.currentTarget.value) as DetectConfig['input_size'])}
+            error={fieldError('input_size')}
+            data-testid="camera-form-input-size"
+          />
+          <Switch
+            label={t('cameraAdmin.field.regionCrops')}
+            description={t('cameraAdmin.help.regionCrops')}
+            checked={f.region_crops}
+            onChange={(e) => set('region_crops', e.currentTarget.checked)}
+            error={fieldError('region_crops')}
+            data-testid="camera-form-region-crops"
           />
           {serverError && (
             <Alert color="red" variant="light" role="alert" data-testid="camera-form-error">
