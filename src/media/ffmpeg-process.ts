@@ -85,7 +85,8 @@ export function startFfmpeg(options: FfmpegProcessOptions): FfmpegProcess {
     if (line === '') return;
     tail.push(line);
     if (tail.length > tailSize) tail.shift();
-    options.onStderrLine?.(line);
+    // After stop() ffmpeg only reports its own end (e.g. the closed pipe): kept in the tail, not logged.
+    if (stopPromise === null) options.onStderrLine?.(line);
   };
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => {
