@@ -76,6 +76,17 @@ export function buildProgram(): Command {
       const { runEvalMot } = await import('./commands/eval-mot.js');
       await runEvalMot(opts);
     });
+  evalCmd
+    .command('events')
+    .description('Precision, recall and F1 per event type of analyze output against annotated intervals')
+    .requiredOption('--gt <file>', 'annotations: JSON array of { type, start, end, camera? } in seconds')
+    .requiredOption('--res <file>', 'events: one JSON event per line, as vigie analyze --out writes them')
+    .option('--tolerance <s>', 'seconds an event may miss its annotation by', nonNegativeNumber, 2)
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async (opts: EvalEventsCliOptions) => {
+      const { runEvalEvents } = await import('./commands/eval-events.js');
+      await runEvalEvents(opts);
+    });
 
   program
     .command('start')
@@ -141,6 +152,13 @@ export interface TrackCliOptions {
   workers?: number;
   engine?: string;
 }
+export interface EvalEventsCliOptions {
+  gt: string;
+  res: string;
+  tolerance: number;
+  json?: boolean;
+}
+
 export interface EvalMotCliOptions {
   gt: string;
   res: string;

@@ -1,100 +1,16 @@
 import { z } from 'zod';
-import { OBJECT_CLASSES, VEHICLE_CLASSES, type ObjectClass } from '../contracts/classes.js';
 
-const unit = z.number().min(0, 'must be >= 0 (coordinates are normalised to the frame)').max(1, 'must be <= 1 (coordinates are normalised to the frame)');
+import { ALL_RULE_SCHEMAS, RULE_TYPES } from './rules/index.js';
+import { idSchema, normPointSchema, polygonSchema } from './rules/common.js';
+import { GroundPlaneError, homographyFrom4 } from '../geometry/homography.js';
 
-export const normPointSchema = z
-  .tuple([unit, unit])
-  .describe('A point [x, y] normalised to the frame, origin top-left.');
+export { normPointSchema, polygonSchema } from './rules/common.js';
+export { WEEKDAYS } from './rules/common.js';
+export type { ClassSelector, ScheduleSlot, Weekday } from './rules/common.js';
+export * from './rules/types.js';
 
-export const polygonSchema = z
-  .array(normPointSchema)
-  .min(3, 'a polygon needs at least 3 points [x, y]')
-  .describe('A polygon as a list of normalised points.');
-
-const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes, e.g. "parvis-nord"');
-
-const classSchema = z.union([
-  z.enum(OBJECT_CLASSES as unknown as [ObjectClass, ...ObjectClass[]]),
-  z.literal('any'),
-], { error: () => `unknown class: use one of ${OBJECT_CLASSES.slice(0, 8).join(', ')}, ..., object or any` });
-
-export type ClassSelector = z.infer<typeof classSchema>;
-
-const anchorSchema = z
-  .enum(['auto', 'bottom_center', 'center'])
-  .default('auto')
-  .describe('Point of the box tested against zones and lines: auto = foot point for people, centre for everything else.');
-
-const ruleBase = {
-  id: idSchema,
-  enabled: z.boolean().default(true),
-  severity: z.enum(['low', 'medium', 'high']).default('medium'),
-  anchor: anchorSchema,
-  cooldown_s: z
-    .number()
-    .min(0)
-    .max(3600)
-    .describe('Seconds after an event closes during which the same situation (same track) reopens it instead of raising a new one.'),
-};
-
-const intrusionRule = z
-  .object({
-    ...ruleBase,
-    type: z.literal('intrusion'),
-    zone: idSchema,
-    classes: z.array(classSchema).min(1).default(['person']),
-    min_duration_s: z.number().min(0).max(86_400).default(1),
-    cooldown_s: ruleBase.cooldown_s.default(10),
-    severity: ruleBase.severity.default('high'),
-  })
-  .strict();
-
-const lineCrossingRule = z
-  .object({
-    ...ruleBase,
-    type: z.literal('line_crossing'),
-    line: idSchema,
-    direction: z.enum(['a_to_b', 'b_to_a', 'any']).default('any'),
-    classes: z.array(classSchema).min(1).default(['person', ...VEHICLE_CLASSES]),
-    hysteresis: z
-      .number()
-      .min(0)
-      .max(0.2)
-      .default(0.01)
-      .describe('Normalised distance the anchor must get past the line, on the new side, before a crossing counts (stops jitter on the line from counting twice).'),
-    cooldown_s: ruleBase.cooldown_s.default(0),
-    severity: ruleBase.severity.default('low'),
-  })
-  .strict();
-
-const wrongWayRule = z
-  .object({
-    ...ruleBase,
-    type: z.literal('wrong_way'),
-    zone: idSchema,
-    classes: z.array(classSchema).min(1).default([...VEHICLE_CLASSES]),
-    min_distance: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.1)
-      .describe('Normalised distance a track must travel against the allowed direction, inside the zone, before it is reported.'),
-    max_angle_deg: z
-      .number()
-      .min(0)
-      .max(90)
-      .default(60)
-      .describe('Largest angle between the track\'s movement and the reverse of the allowed direction that still counts as wrong way.'),
-    cooldown_s: ruleBase.cooldown_s.default(30),
-    severity: ruleBase.severity.default('high'),
-  })
-  .strict();
-
-export const ruleSchema = z.discriminatedUnion('type', [intrusionRule, lineCrossingRule, wrongWayRule], {
-  error: () => 'unknown rule type: use intrusion, line_crossing or wrong_way',
+export const ruleSchema = z.discriminatedUnion('type', ALL_RULE_SCHEMAS, {
+  error: () => `unknown rule type: use one of ${RULE_TYPES.join(', ')}`,
 });
 
 export const zoneSchema = z
@@ -144,6 +60,20 @@ export const detectSchema = z
   })
   .strict();
 
+const metrePoint = z.tuple([z.number().min(-10_000).max(10_000), z.number().min(-10_000).max(10_000)]);
+
+/**
+ * Ground-plane calibration: four image points on the ground (normalised) and the
+ * same four points measured on the ground in metres (any origin, x and y axes at
+ * right angles). Gives distances (speed) and areas (density) on the ground.
+ */
+export const groundPlaneSchema = z
+  .object({
+    image: z.tuple([normPointSchema, normPointSchema, normPointSchema, normPointSchema]).describe('Four points on the ground, as seen in the image (normalised).'),
+    world: z.tuple([metrePoint, metrePoint, metrePoint, metrePoint]).describe('The same four points on the ground, in metres.'),
+  })
+  .strict();
+
 export const cameraSchema = z
   .object({
     id: idSchema,
@@ -156,11 +86,20 @@ export const cameraSchema = z
     zones: z.array(zoneSchema).default([]),
     lines: z.array(lineSchema).default([]),
     rules: z.array(ruleSchema).default([]),
+    ground_plane: groundPlaneSchema.optional(),
   })
   .strict()
   .superRefine((cam, ctx) => {
     if (cam.loop && /^[a-z][a-z0-9+.-]*:\/\//i.test(cam.source)) {
       ctx.addIssue({ code: 'custom', path: ['loop'], message: 'loop only applies to file sources: remove it for a network camera' });
+    }
+    if (cam.ground_plane) {
+      try {
+        homographyFrom4(cam.ground_plane.image, cam.ground_plane.world);
+      } catch (err) {
+        if (!(err instanceof GroundPlaneError)) throw err;
+        ctx.addIssue({ code: 'custom', path: ['ground_plane'], message: err.message });
+      }
     }
     const zoneIds = new Set(cam.zones.map((z) => z.id));
     const lineIds = new Set(cam.lines.map((l) => l.id));
@@ -170,17 +109,64 @@ export const cameraSchema = z
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}": give each rule of a camera its own id` });
       }
       seen.add(rule.id);
-      if ('zone' in rule && !zoneIds.has(rule.zone)) {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'zone'], message: `unknown zone "${rule.zone}": define it under this camera's zones (known: ${[...zoneIds].join(', ') || 'none'})` });
+      for (const ref of ruleReferences(rule)) {
+        const known = ref.kind === 'zone' ? zoneIds : lineIds;
+        if (!known.has(ref.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, ...ref.path],
+            message: `unknown ${ref.kind} "${ref.id}": define it under this camera's ${ref.kind}s (known: ${[...known].join(', ') || 'none'})`,
+          });
+        }
       }
       if (rule.type === 'wrong_way' && zoneIds.has(rule.zone) && !cam.zones.find((z) => z.id === rule.zone)?.direction) {
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'zone'], message: `zone "${rule.zone}" has no direction: add direction: [dx, dy] to the zone for a wrong_way rule` });
       }
-      if (rule.type === 'line_crossing' && !lineIds.has(rule.line)) {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'line'], message: `unknown line "${rule.line}": define it under this camera's lines (known: ${[...lineIds].join(', ') || 'none'})` });
+      if (rule.type === 'gathering' && rule.min_density_per_m2 !== undefined && !cam.ground_plane) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'min_density_per_m2'], message: 'a density needs the camera\'s ground_plane (four image points and their ground positions in metres): add it, or remove min_density_per_m2' });
+      }
+      if (rule.type === 'speeding') {
+        const lines = [rule.entry_line, rule.exit_line, rule.distance_m].filter((v) => v !== undefined).length;
+        if (lines > 0 && lines < 3) {
+          ctx.addIssue({ code: 'custom', path: ['rules', i], message: 'measuring speed between two lines needs entry_line, exit_line and distance_m together' });
+        } else if (lines === 0 && (!rule.zone || !cam.ground_plane)) {
+          ctx.addIssue({ code: 'custom', path: ['rules', i], message: 'give entry_line, exit_line and distance_m, or a zone on a camera with a ground_plane' });
+        }
       }
     });
   });
+
+/** The first zone and the first line a rule names (what a list or an overlay shows as its target). */
+export function ruleTargets(rule: RuleConfig): { readonly zone: string | null; readonly line: string | null } {
+  const refs = ruleReferences(rule);
+  return { zone: refs.find((r) => r.kind === 'zone')?.id ?? null, line: refs.find((r) => r.kind === 'line')?.id ?? null };
+}
+
+/** Severity events of a rule carry; statistics-only rules (counting) raise none and are listed as low. */
+export const ruleSeverity = (rule: RuleConfig): 'low' | 'medium' | 'high' => ('severity' in rule ? rule.severity : 'low');
+
+/** A zone or line a rule names, and where in the rule it is named. */
+interface RuleReference {
+  readonly kind: 'zone' | 'line';
+  readonly id: string;
+  readonly path: readonly (string | number)[];
+}
+
+/**
+ * The zones and lines a rule refers to, found by field name: `zone`, `*_zone`
+ * and `zones` name zones; `line`, `*_line` and `lines` name lines. Every rule
+ * schema follows this naming, so one check covers them all.
+ */
+export function ruleReferences(rule: RuleConfig): RuleReference[] {
+  const refs: RuleReference[] = [];
+  for (const [key, value] of Object.entries(rule)) {
+    const kind = key === 'zone' || key.endsWith('_zone') || key === 'zones' ? 'zone' : key === 'line' || key.endsWith('_line') || key === 'lines' ? 'line' : null;
+    if (!kind) continue;
+    if (typeof value === 'string') refs.push({ kind, id: value, path: [key] });
+    else if (Array.isArray(value)) value.forEach((id, j) => typeof id === 'string' && refs.push({ kind, id, path: [key, j] }));
+  }
+  return refs;
+}
 
 export const DETECTOR_ENGINES = ['centernet-onnx', 'centernet-tfjs', 'yolo-onnx'] as const;
 
@@ -210,6 +196,11 @@ export const detectorSchema = z
 export const configSchema = z
   .object({
     detector: detectorSchema.default(detectorSchema.parse({})).describe('The object detector shared by every camera (applied at start).'),
+    timezone: z
+      .string()
+      .default('Europe/Paris')
+      .refine(isTimeZone, 'unknown time zone: use an IANA name such as Europe/Paris')
+      .describe('Time zone of rule schedules (local time of the cameras).'),
     cameras: z.array(cameraSchema).default([]),
   })
   .strict()
@@ -221,6 +212,16 @@ export const configSchema = z
     });
   });
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type GroundPlaneConfig = z.infer<typeof groundPlaneSchema>;
 export type VigieConfig = z.infer<typeof configSchema>;
 
 /** A configuration with no camera and every default (a new installation). */
@@ -231,6 +232,3 @@ export type DetectorConfig = z.infer<typeof detectorSchema>;
 export type ZoneConfig = z.infer<typeof zoneSchema>;
 export type LineConfig = z.infer<typeof lineSchema>;
 export type RuleConfig = z.infer<typeof ruleSchema>;
-export type IntrusionRuleConfig = z.infer<typeof intrusionRule>;
-export type LineCrossingRuleConfig = z.infer<typeof lineCrossingRule>;
-export type WrongWayRuleConfig = z.infer<typeof wrongWayRule>;

@@ -1,7 +1,26 @@
 import type { ObjectClass } from './classes.js';
 import type { NormBoxLTWH } from './geometry.js';
 
-export const EVENT_TYPES = ['intrusion', 'line_crossing', 'wrong_way'] as const;
+export const EVENT_TYPES = [
+  'intrusion',
+  'line_crossing',
+  'wrong_way',
+  'gathering',
+  'crowd_movement',
+  'loitering',
+  'vehicle_prowling',
+  'vehicle_departure',
+  'stopped_vehicle',
+  'speeding',
+  'red_light',
+  'person_down',
+  'abandoned_object',
+  'illegal_dumping',
+  'bin_overflow',
+  'fire',
+  'smoke',
+  'camera_tamper',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const SEVERITIES = ['low', 'medium', 'high'] as const;

@@ -55,6 +55,8 @@ interface Situation {
   readonly id: string;
   readonly meta: RuleMeta;
   readonly trackId: number;
+  /** Tracks involved, as the latest signal listed them. */
+  trackIds: readonly number[];
   readonly start: number;
   readonly startTime: string;
   /** Last time the situation was seen (the event's end once closed). */
@@ -99,13 +101,18 @@ export function createEventLifecycle(options: EventLifecycleOptions): EventLifec
       start: roundTo(s.start, TIME_DECIMALS),
       end: s.open ? null : roundTo(s.last, TIME_DECIMALS),
       start_time: s.startTime,
-      track_ids: Object.freeze([s.trackId]),
+      track_ids: Object.freeze([...s.trackIds]),
       classes: Object.freeze([...s.classes]),
       box: formatBox(s.box),
       score: roundTo(s.score, BOX_DECIMALS),
       snapshot: null,
       clip: null,
-      details: Object.freeze(s.instant ? { ...s.details, occurrences: s.occurrences } : { ...s.details }),
+      details: Object.freeze({
+        ...s.details,
+        ...(s.instant ? { occurrences: s.occurrences } : {}),
+        // Shadow events are kept to measure a rule; this mark keeps them away from operators.
+        ...(s.meta.mode === 'shadow' ? { shadow: true } : {}),
+      }),
     });
   }
 
@@ -117,6 +124,7 @@ export function createEventLifecycle(options: EventLifecycleOptions): EventLifec
   function absorb(s: Situation, sig: ActiveSignal | InstantSignal): void {
     s.last = Math.max(s.last, sig.tSec);
     s.box = sig.box;
+    if (sig.trackIds) s.trackIds = mergeIds(s.trackIds, sig.trackIds);
     s.score = Math.max(s.score, sig.score);
     if (!s.classes.includes(sig.cls)) s.classes.push(sig.cls);
     s.details = { ...s.details, ...sig.details };
@@ -127,6 +135,7 @@ export function createEventLifecycle(options: EventLifecycleOptions): EventLifec
       id: newId(),
       meta,
       trackId: sig.trackId,
+      trackIds: sig.trackIds ? sig.trackIds.slice(0, MAX_EVENT_TRACK_IDS) : [sig.trackId],
       start: sig.tSec,
       startTime: isoTimeAt(options.baseWallMs, sig.tSec),
       last: sig.tSec,
@@ -276,6 +285,16 @@ export function createEventLifecycle(options: EventLifecycleOptions): EventLifec
       return { open: open.size, cooling: coolingCount };
     },
   };
+}
+
+/** Most track ids one event lists (a crowd of hundreds must not grow an event without bound). */
+export const MAX_EVENT_TRACK_IDS = 64;
+
+/** Ids of both lists, each once, in first-seen order (a gathering keeps every member it had), capped. */
+function mergeIds(known: readonly number[], seen: readonly number[]): readonly number[] {
+  if (known.length >= MAX_EVENT_TRACK_IDS) return known;
+  const missing = seen.filter((id) => !known.includes(id));
+  return missing.length === 0 ? known : [...known, ...missing].slice(0, MAX_EVENT_TRACK_IDS);
 }
 
 function keyOf(ruleId: string, trackId: number): string {

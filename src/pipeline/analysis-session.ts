@@ -7,6 +7,7 @@ import { createEnginePool } from '../vision/detect/engine.js';
 import type { DetectorPool } from '../vision/detect/pool.js';
 import { createCameraPipeline, DETECTION_FLOOR_SCORE, waitForDetections, type FrameResult } from './camera-pipeline.js';
 import { createSummary, type AnalysisSummary } from './summary.js';
+import type { CountRecord } from '../rules/types.js';
 
 export interface AnalysisSessionOptions {
   readonly camera: CameraConfig;
@@ -26,6 +27,10 @@ export interface AnalysisSessionOptions {
   readonly onFrame?: (result: FrameResult) => void;
   readonly onEvent?: (change: EventChange) => void;
   readonly onStreamState?: (state: string, error: string | null) => void;
+  /** Count buckets of `counting` rules, as they close (and the open ones at the end). */
+  readonly onCounts?: (counts: readonly CountRecord[]) => void;
+  /** Time zone of rule schedules (config `timezone`); default Europe/Paris. */
+  readonly timeZone?: string;
 }
 
 export interface AnalysisOutcome {
@@ -52,7 +57,9 @@ export async function runAnalysisSession(options: AnalysisSessionOptions): Promi
       detector: pool ? waitForDetections(pool) : null,
       fps,
       maxInFlight: (pool?.stats().size ?? 1) + 1,
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     });
+    if (options.onCounts) pipeline.subscribeCounts(options.onCounts);
     const latest = new Map<string, VigieEvent>();
     pipeline.subscribe((change) => {
       latest.set(change.event.id, change.event);

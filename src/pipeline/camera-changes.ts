@@ -30,7 +30,7 @@ export function cameraConfigChanges(before: CameraConfig, after: CameraConfig): 
   return {
     source: before.source !== after.source || before.loop !== after.loop || fpsA !== fpsB || widthA !== widthB,
     perception: !sameJson(before.masks, after.masks) || !sameJson(detectA, detectB),
-    rules: !sameJson([before.zones, before.lines, before.rules], [after.zones, after.lines, after.rules]),
+    rules: !sameJson([before.zones, before.lines, before.rules, before.ground_plane], [after.zones, after.lines, after.rules, after.ground_plane]),
   };
 }
 

@@ -5,6 +5,9 @@ import type { TrackFrame } from '../contracts/track.js';
 import { createEventLifecycle, type EventChange, type EventLifecycle } from '../events/lifecycle.js';
 import { createPrivacyMasker, type PrivacyMasker } from '../privacy/mask.js';
 import { createCameraRules, type CameraRules, type CameraRulesState } from '../rules/registry.js';
+import type { CountRecord } from '../rules/types.js';
+import { createSceneStage, type SceneStage } from '../vision/scene/stage.js';
+import type { SceneObservations } from '../vision/scene/types.js';
 import type { Detector, DetectorFrame, FlexibleInput } from '../vision/detect/detector.js';
 import type { InputShape } from '../vision/detect/preprocess.js';
 import type { MotionResult } from '../vision/motion/index.js';
@@ -82,6 +85,10 @@ export interface FrameResult {
   readonly detections: readonly Detection[];
   readonly tracks: TrackFrame;
   readonly changes: readonly EventChange[];
+  /** Pixel readings the rules asked for (empty when no rule needs pixels). */
+  readonly scene: SceneObservations;
+  /** Count buckets of `counting` rules that closed at this frame (also sent to count listeners). */
+  readonly counts: readonly CountRecord[];
   /** The frame's pixels, privacy masks applied (live preview, snapshots); do not keep it past the frame. */
   readonly image: RgbFrame;
 }
@@ -96,6 +103,8 @@ export interface CameraPipelineOptions {
   readonly maxInFlight?: number;
   readonly newEventId?: () => string;
   readonly tracker?: Partial<ByteTrackerOptions>;
+  /** Time zone of rule schedules (config `timezone`); default Europe/Paris. */
+  readonly timeZone?: string;
 }
 
 export interface PipelineStats {
@@ -119,6 +128,11 @@ export interface CameraPipeline {
   reconfigure(camera: CameraConfig): void;
   /** Event changes, as they happen (the live server pushes them). */
   subscribe(listener: (change: EventChange) => void): () => void;
+  /**
+   * Count buckets of `counting` rules: each closed bucket once, and the open
+   * buckets' partial counts when the run ends or the rules are reconfigured.
+   */
+  subscribeCounts(listener: (counts: readonly CountRecord[]) => void): () => void;
   stats(): PipelineStats;
 }
 
@@ -149,6 +163,11 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
   const { detector } = options;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
   const listeners = new Set<(change: EventChange) => void>();
+  const countListeners = new Set<(counts: readonly CountRecord[]) => void>();
+  const emitCounts = (counts: readonly CountRecord[]): void => {
+    if (counts.length > 0) countListeners.forEach((l) => l(counts));
+  };
+  const rulesOf = (camera: CameraConfig): CameraRules => createCameraRules(camera, options.timeZone ? { timeZone: options.timeZone } : {});
   const counters = { frames: 0, detectorBusy: 0, reconfigurations: 0 };
 
   const buildPerception = (camera: CameraConfig): Perception => {
@@ -167,8 +186,9 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
 
   let camera = options.camera;
   let perception = buildPerception(camera);
-  let rules: CameraRules = createCameraRules(camera);
+  let rules: CameraRules = rulesOf(camera);
   let ruleState: CameraRulesState = rules.init();
+  let sceneStage: SceneStage = createSceneStage(rules.sceneRequests);
   let events: EventLifecycle | null = null;
   let baseWallMs: number | null = null;
   let lastTSec = 0;
@@ -195,8 +215,10 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
       // Situations of the old rules end here; the new rules start from a blank state.
       events?.flush(lastTSec);
       events = null;
+      emitCounts(rules.flushCounts(ruleState));
       rules = pending.rules;
       ruleState = rules.init();
+      sceneStage = createSceneStage(rules.sceneRequests);
     }
     pending = null;
     counters.reconfigurations += 1;
@@ -238,8 +260,11 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
       const observed = p.plan.crops?.map((c): BoxXYXY => [c.rect.x, c.rect.y, c.rect.x + c.rect.width, c.rect.y + c.rect.height]);
       tracks = tracker.update(detections, info, observed);
     }
-    const step = rules.evaluate(ruleState, tracks);
+    // Scene readings come from the masked frame: masked areas are never analysed.
+    const scene = sceneStage.observe(p.image, tracks);
+    const step = rules.evaluate(ruleState, tracks, { wallMs: p.frame.wallMs, scene });
     ruleState = step.state;
+    emitCounts(step.counts);
     baseWallMs ??= p.frame.wallMs - p.frame.ptsMs;
     const changes = lifecycle().ingest(step.signals, tracks.tSec);
     lastTSec = tracks.tSec;
@@ -253,6 +278,8 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
       detections,
       tracks,
       changes,
+      scene,
+      counts: step.counts,
       image: p.image,
     };
   };
@@ -262,6 +289,10 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    subscribeCounts(listener) {
+      countListeners.add(listener);
+      return () => countListeners.delete(listener);
+    },
     stats: () => ({ ...counters }),
     reconfigure(next) {
       if (next.id !== camera.id) throw new Error(`camera id cannot change (${camera.id} -> ${next.id})`);
@@ -269,7 +300,7 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
       const changes = cameraConfigChanges(base, next);
       // Build now so that a config this pipeline cannot run is refused here, not on a frame.
       const newPerception = changes.perception ? buildPerception(next) : null;
-      const newRules = changes.rules ? createCameraRules(next) : null;
+      const newRules = changes.rules ? rulesOf(next) : null;
       pending = {
         camera: next,
         perception: newPerception ?? pending?.perception ?? null,
@@ -290,9 +321,11 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
         }
         while (inFlight.length > 0) yield await finish(inFlight.shift() as Pending);
       } finally {
-        // Also on a crash or an early return: no event stays open forever.
+        // Also on a crash or an early return: no event stays open forever, no count is lost.
         events?.flush(lastTSec);
         events = null;
+        emitCounts(rules.flushCounts(ruleState));
+        ruleState = rules.init();
       }
     },
   };

@@ -44,7 +44,8 @@ export function createSupervisorSet(config: VigieConfig, deps: SupervisorSetDeps
   let stopped = false;
 
   const create = (camera: CameraConfig): CameraSupervisor => {
-    const supervisor = createCameraSupervisor({ ...deps, camera });
+    // Schedules follow the config's time zone unless the caller fixed one.
+    const supervisor = createCameraSupervisor({ timeZone: config.timezone, ...deps, camera });
     supervisors.set(camera.id, supervisor);
     if (started) supervisor.start();
     return supervisor;

@@ -18,6 +18,7 @@
  * supervisor only sees their states, which feed the health.
  */
 import type { CameraConfig } from '../config/schema.js';
+import type { CountRecord } from '../rules/types.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { EventChange } from '../events/lifecycle.js';
 import { backoffDelayMs, type BackoffPolicy } from '../media/backoff.js';
@@ -66,6 +67,10 @@ export interface CameraSupervisorOptions {
   readonly onHealth: (health: CameraHealth) => void;
   /** Each frame's result and its (masked) pixels, e.g. for a live preview; do not keep `frame`. */
   readonly onFrame?: (result: FrameResult, frame: RgbFrame) => void;
+  /** Count buckets of the camera's `counting` rules (closed ones, and partial ones when a run ends). */
+  readonly onCounts?: (counts: readonly CountRecord[], cameraId: string) => void;
+  /** Time zone of rule schedules (config `timezone`). */
+  readonly timeZone?: string;
   /** Wall clock, ms since epoch. Default Date.now. */
   readonly now?: () => number;
   /** Randomness for the backoff jitter, [0,1). Default Math.random. */
@@ -193,8 +198,15 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
       detector: options.detector ? detectWhenFree(options.detector) : null,
       ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
       ...(options.newEventId ? { newEventId: options.newEventId } : {}),
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     });
-    const unsubscribe = pipeline.subscribe(options.onEvent);
+    const unsubscribeEvents = pipeline.subscribe(options.onEvent);
+    const { onCounts } = options;
+    const unsubscribeCounts = onCounts ? pipeline.subscribeCounts((counts) => onCounts(counts, runCamera.id)) : () => undefined;
+    const unsubscribe = (): void => {
+      unsubscribeEvents();
+      unsubscribeCounts();
+    };
     const current: Run = { source, pipeline, droppedSeen: 0 };
     run = current;
     try {

@@ -8,7 +8,7 @@ import type { Severity } from '../contracts/event.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { BoxXYXY, NormPolygon, SizeWH } from '../contracts/geometry.js';
 import type { TrackSnapshot } from '../contracts/track.js';
-import type { CameraConfig } from '../config/schema.js';
+import { ruleTargets, type CameraConfig } from '../config/schema.js';
 import { createPrivacyMasker, type PrivacyMasker } from '../privacy/mask.js';
 import { blurBoxes, DEFAULT_BLUR_STRENGTH, padBox } from './blur.js';
 import {
@@ -94,7 +94,7 @@ function drawTag(img: Raster, x: number, y: number, text: string, background: Rg
 function focusTargets(camera: OverlayCamera, focusRule: string | undefined): { zone: string | null; line: string | null } {
   const rule = focusRule === undefined ? undefined : camera.rules.find((r) => r.id === focusRule);
   if (!rule) return { zone: null, line: null };
-  return { zone: 'zone' in rule ? rule.zone : null, line: 'line' in rule ? rule.line : null };
+  return ruleTargets(rule);
 }
 
 /**

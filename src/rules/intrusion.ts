@@ -3,6 +3,7 @@ import type { IntrusionRuleConfig } from '../config/schema.js';
 import { anchorPoint } from '../geometry/anchor.js';
 import { pointInPolygon } from '../geometry/polygon.js';
 import { classMatcher } from './class-filter.js';
+import { ruleMeta } from './meta.js';
 import { findZone } from './scene.js';
 import { endedSignal, perTrackRule, trackSignal } from './per-track.js';
 import type { Rule, RuleMeta, RuleScene, RuleSignal } from './types.js';
@@ -27,7 +28,7 @@ export interface IntrusionState {
 export function createIntrusionRule(config: IntrusionRuleConfig, scene: RuleScene): Rule<IntrusionState> {
   const zone = findZone(scene, config.id, config.zone);
   const matches = classMatcher(config.classes);
-  const meta: RuleMeta = { id: config.id, type: 'intrusion', severity: config.severity, cooldownS: config.cooldown_s };
+  const meta: RuleMeta = ruleMeta(config, 'intrusion');
 
   function step(prev: IntrusionTrack | undefined, t: TrackSnapshot, frame: TrackFrame, signals: RuleSignal[]): IntrusionTrack | undefined {
     const inside = matches(t.cls) && pointInPolygon(anchorPoint(t.box, frame, config.anchor, t.cls), zone.polygon);

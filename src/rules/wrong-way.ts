@@ -2,8 +2,10 @@ import type { TrackFrame, TrackSnapshot } from '../contracts/track.js';
 import type { WrongWayRuleConfig } from '../config/schema.js';
 import { anchorPoint } from '../geometry/anchor.js';
 import { pointInPolygon } from '../geometry/polygon.js';
+import { appendToHistory, leastSquaresVelocity, type HistoryWindow } from '../geometry/series.js';
 import { angleBetweenDeg, dot, normalize, type Vec2 } from '../geometry/vector.js';
 import { classMatcher } from './class-filter.js';
+import { ruleMeta } from './meta.js';
 import { findZone } from './scene.js';
 import { endedSignal, perTrackRule, trackSignal } from './per-track.js';
 import { RuleConfigError, type Rule, type RuleMeta, type RuleScene, type RuleSignal } from './types.js';
@@ -18,6 +20,23 @@ export const WRONG_WAY_MAX_SAMPLES = Math.ceil(WRONG_WAY_HISTORY_S / WRONG_WAY_S
 export const WRONG_WAY_MIN_SAMPLES = 4;
 /** Once raised, the situation holds while the track keeps this share of min_distance against the flow. */
 export const WRONG_WAY_RELEASE_RATIO = 0.5;
+/**
+ * Share of the needed distance the box's rear edge must also travel against the
+ * flow. A vehicle that drives moves its whole box; a parked one whose box only
+ * grows at the front (someone standing behind it merged into the box) moves its
+ * centre but not its rear. Below 1 because perspective shrinks a vehicle driving
+ * away, so its rear moves less than its centre.
+ */
+export const WRONG_WAY_REAR_RATIO = 0.5;
+/** Seconds of the newest history in which the movement must still be going on to raise. */
+export const WRONG_WAY_RECENT_S = 2;
+/**
+ * Least share of the history's mean speed against the flow that the last
+ * WRONG_WAY_RECENT_S must keep. A driving vehicle keeps going; a box that jumped
+ * once (a motion ghost snapping back, a merge that ended) leaves a trend over the
+ * history but no recent movement.
+ */
+export const WRONG_WAY_RECENT_SPEED_RATIO = 0.25;
 
 /** Float slack on thresholds, so a distance of exactly min_distance counts. */
 const THRESHOLD_EPS = 1e-9;
@@ -28,10 +47,16 @@ interface Sample {
   readonly y: number;
 }
 
+/** A sample of the anchor and of the box's rear corner (the corner furthest along the allowed direction). */
+interface TrackSample extends Sample {
+  readonly rearX: number;
+  readonly rearY: number;
+}
+
 interface WrongWayTrack {
   readonly lastSeenS: number;
-  /** Anchor positions while inside the zone, oldest first, within WRONG_WAY_HISTORY_S. */
-  readonly samples: readonly Sample[];
+  /** Anchor and rear positions while inside the zone, oldest first, within WRONG_WAY_HISTORY_S. */
+  readonly samples: readonly TrackSample[];
   readonly active: boolean;
 }
 
@@ -52,33 +77,10 @@ export interface Trend {
  * error instead of the full error a first-to-last difference would take.
  */
 export function fitTrend(samples: readonly Sample[]): Trend | null {
-  const n = samples.length;
-  if (n < 2) return null;
-  let mt = 0;
-  let mx = 0;
-  let my = 0;
-  for (const s of samples) {
-    mt += s.t;
-    mx += s.x;
-    my += s.y;
-  }
-  mt /= n;
-  mx /= n;
-  my /= n;
-  let stt = 0;
-  let stx = 0;
-  let sty = 0;
-  for (const s of samples) {
-    const dt = s.t - mt;
-    stt += dt * dt;
-    stx += dt * (s.x - mx);
-    sty += dt * (s.y - my);
-  }
-  if (stt <= 1e-12) return null;
-  const first = samples[0] as Sample;
-  const last = samples[n - 1] as Sample;
-  const spanS = last.t - first.t;
-  return { displacement: [(stx / stt) * spanS, (sty / stt) * spanS], spanS };
+  const velocity = leastSquaresVelocity(samples);
+  if (!velocity) return null;
+  const spanS = (samples[samples.length - 1] as Sample).t - (samples[0] as Sample).t;
+  return { displacement: [velocity[0] * spanS, velocity[1] * spanS], spanS };
 }
 
 /**
@@ -94,11 +96,17 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
   }
   const reverse: Vec2 = [-allowed[0], -allowed[1]];
   const matches = classMatcher(config.classes);
-  const meta: RuleMeta = { id: config.id, type: 'wrong_way', severity: config.severity, cooldownS: config.cooldown_s };
+  const meta: RuleMeta = ruleMeta(config, 'wrong_way');
 
   /** How far against the flow the trend goes, and how far off the exact reverse it points. */
   function against(trend: Trend): { readonly distance: number; readonly angleDeg: number } {
     return { distance: dot(trend.displacement, reverse), angleDeg: angleBetweenDeg(trend.displacement, reverse) };
+  }
+
+  /** The box corner furthest along the allowed direction: the rear of a vehicle going the wrong way. */
+  function rearCorner(box: TrackSnapshot['box'], frame: TrackFrame): [number, number] {
+    const [x1, y1, x2, y2] = box;
+    return [(allowed as Vec2)[0] >= 0 ? x2 / frame.width : x1 / frame.width, (allowed as Vec2)[1] >= 0 ? y2 / frame.height : y1 / frame.height];
   }
 
   function step(prev: WrongWayTrack | undefined, t: TrackSnapshot, frame: TrackFrame, signals: RuleSignal[]): WrongWayTrack | undefined {
@@ -107,11 +115,14 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
       if (prev?.active) signals.push(endedSignal(meta, t.id, frame.tSec, 'left'));
       return undefined;
     }
-    const samples = appendSample(prev?.samples ?? [], { t: frame.tSec, x: p[0], y: p[1] });
+    const [rearX, rearY] = rearCorner(t.box, frame);
+    const samples = appendSample(prev?.samples ?? [], { t: frame.tSec, x: p[0], y: p[1], rearX, rearY });
     const trend = samples.length >= WRONG_WAY_MIN_SAMPLES ? fitTrend(samples) : null;
     const m = trend ? against(trend) : null;
     const needed = prev?.active ? config.min_distance * WRONG_WAY_RELEASE_RATIO : config.min_distance;
-    const wrong = m !== null && m.distance > 0 && m.distance >= needed - THRESHOLD_EPS && m.angleDeg <= config.max_angle_deg + THRESHOLD_EPS;
+    const trending = m !== null && trend !== null && m.distance > 0 && m.distance >= needed - THRESHOLD_EPS && m.angleDeg <= config.max_angle_deg + THRESHOLD_EPS;
+    // Checks that only a moving vehicle passes, made once the cheap trend test holds.
+    const wrong = trending && wholeBoxMoved(samples, needed) && (prev?.active === true || stillMoving(samples, m.distance / Math.max(trend.spanS, 1e-6)));
 
     if (wrong && m && trend) {
       signals.push(
@@ -128,21 +139,27 @@ export function createWrongWayRule(config: WrongWayRuleConfig, scene: RuleScene)
     return { lastSeenS: frame.tSec, samples, active: wrong };
   }
 
+  /** The rear of the box went against the flow too (a box growing at its front moves only its centre). */
+  function wholeBoxMoved(samples: readonly TrackSample[], needed: number): boolean {
+    const rear = fitTrend(samples.map((s) => ({ t: s.t, x: s.rearX, y: s.rearY })));
+    return rear !== null && dot(rear.displacement, reverse) >= needed * WRONG_WAY_REAR_RATIO - THRESHOLD_EPS;
+  }
+
+  /** The last seconds still go against the flow at a good share of the history's mean speed. */
+  function stillMoving(samples: readonly TrackSample[], meanSpeed: number): boolean {
+    const newest = samples[samples.length - 1] as TrackSample;
+    const recent = samples.filter((s) => s.t >= newest.t - WRONG_WAY_RECENT_S);
+    const fit = recent.length >= WRONG_WAY_MIN_SAMPLES ? fitTrend(recent) : null;
+    return fit !== null && fit.spanS > 0 && dot(fit.displacement, reverse) / fit.spanS >= meanSpeed * WRONG_WAY_RECENT_SPEED_RATIO - THRESHOLD_EPS;
+  }
+
   return perTrackRule(meta, step);
 }
 
-/** New history with `s` appended (or replacing a too-recent newest sample), trimmed to the window. */
-function appendSample(samples: readonly Sample[], s: Sample): readonly Sample[] {
-  // The newest sample is always kept; it replaces the previous newest while that one
-  // is still within the sample gap of the sample before it.
-  const beforeLast = samples[samples.length - 2];
-  const base = beforeLast && s.t - beforeLast.t < WRONG_WAY_SAMPLE_GAP_S ? samples.slice(0, -1) : samples;
-  const keepFrom = s.t - WRONG_WAY_HISTORY_S;
-  let start = 0;
-  while (start < base.length && (base[start] as Sample).t < keepFrom) start++;
-  start = Math.max(start, base.length + 1 - WRONG_WAY_MAX_SAMPLES);
-  return [...base.slice(start), s];
-}
+const HISTORY: HistoryWindow = { gapS: WRONG_WAY_SAMPLE_GAP_S, spanS: WRONG_WAY_HISTORY_S, maxSamples: WRONG_WAY_MAX_SAMPLES };
+
+/** New history with `s` appended, trimmed to the window. */
+const appendSample = (samples: readonly TrackSample[], s: TrackSample): readonly TrackSample[] => appendToHistory(samples, s, HISTORY);
 
 function round(x: number, decimals: number): number {
   const k = 10 ** decimals;

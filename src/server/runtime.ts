@@ -14,8 +14,10 @@ import { DETECTION_FLOOR_SCORE, type FrameResult } from '../pipeline/camera-pipe
 import type { CameraHealth } from '../pipeline/health.js';
 import { createSupervisorSet } from '../pipeline/supervisor-set.js';
 import { createPreviewHub, type PreviewHub } from '../render/mjpeg.js';
+import type { CountRecord } from '../rules/types.js';
 import { renderEventSnapshot } from '../render/snapshot.js';
 import { createRepositories, openDatabase, type Repositories } from '../store/index.js';
+import { isShadowEvent } from '../store/event-codec.js';
 import { createEnginePool } from '../vision/detect/engine.js';
 import type { DetectorPool, DetectorPoolStats } from '../vision/detect/pool.js';
 import { createHttpServer } from './app.js';
@@ -102,10 +104,19 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       writes = writes
         .then(async () => {
           const { change: stored, stored: item } = await repos.events.upsert({ ...event, snapshot: `/api/events/${event.id}/snapshot.jpg` });
-          if (stored !== 'unchanged') live.broadcast({ type: 'event', change: change.kind, item });
+          // Shadow events are stored to measure their rule, never pushed to operators.
+          if (stored !== 'unchanged' && !isShadowEvent(event)) live.broadcast({ type: 'event', change: change.kind, item });
           options.onEvent?.(change);
         })
         .catch((err: unknown) => options.print(`event ${event.id} could not be stored: ${String(err)}`));
+    };
+    // Counts of `counting` rules: each closed bucket (and each partial one a run flushes) is written once;
+    // the store adds parts of the same bucket together, so a restart inside a bucket loses nothing.
+    const persistCounts = (cameraId: string, counts: readonly CountRecord[]): void => {
+      if (counts.length === 0) return;
+      writes = writes
+        .then(() => repos.counts.add(cameraId, counts))
+        .catch((err: unknown) => options.print(`counts of camera ${cameraId} could not be stored: ${String(err)}`));
     };
     const pushHealth = (health: CameraHealth): void => {
       const previous = lastPush.get(health.camera);
@@ -129,6 +140,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       detector: pool,
       onEvent: persist,
       onHealth: pushHealth,
+      onCounts: (counts, cameraId) => persistCounts(cameraId, counts),
       onLog: options.print,
       onFrame: (result, image) => {
         const cameraId = result.frame.cameraId;

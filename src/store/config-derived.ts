@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { NormPoint } from '../contracts/geometry.js';
-import { detectSchema, lineSchema, polygonSchema, ruleSchema, type DetectConfig, type RuleConfig, type VigieConfig } from '../config/schema.js';
+import { detectSchema, lineSchema, polygonSchema, ruleSchema, ruleSeverity, ruleTargets, type DetectConfig, type RuleConfig, type VigieConfig } from '../config/schema.js';
 import { oneOf, readJson } from './json.js';
 import type { CamerasTable, Database, LinesTable, MasksTable, RulesTable, ZonesTable } from './schema.js';
 
@@ -53,7 +53,7 @@ export interface RuleRecord {
   readonly id: string;
   readonly type: RuleConfig['type'];
   readonly enabled: boolean;
-  readonly severity: RuleConfig['severity'];
+  readonly severity: 'low' | 'medium' | 'high';
   /** The zone or line the rule watches (exactly one is set). */
   readonly zone: string | null;
   readonly line: string | null;
@@ -88,8 +88,8 @@ export async function writeDerived(trx: Kysely<Database>, version: number, confi
     cam.masks.forEach((m, i) => masks.push({ ...base, position: i, polygon: JSON.stringify(m) }));
     cam.rules.forEach((r, i) =>
       rules.push({
-        ...base, position: i, id: r.id, type: r.type, enabled: r.enabled ? 1 : 0, severity: r.severity,
-        zone_id: 'zone' in r ? r.zone : null, line_id: 'line' in r ? r.line : null, definition: JSON.stringify(r),
+        ...base, position: i, id: r.id, type: r.type, enabled: r.enabled ? 1 : 0, severity: ruleSeverity(r),
+        zone_id: ruleTargets(r).zone, line_id: ruleTargets(r).line, definition: JSON.stringify(r),
       }));
   });
   if (cameras.length > 0) await trx.insertInto('cameras').values(cameras).execute();

@@ -35,12 +35,12 @@ export interface StoredEvent {
 export type EventContentColumns = Pick<
   EventsTable,
   | 'id' | 'camera' | 'rule' | 'type' | 'severity' | 'severity_rank' | 'start_s' | 'end_s' | 'start_time' | 'start_at'
-  | 'track_ids' | 'classes' | 'box' | 'score' | 'snapshot' | 'clip_from' | 'clip_to' | 'details' | 'status'
+  | 'track_ids' | 'classes' | 'box' | 'score' | 'snapshot' | 'clip_from' | 'clip_to' | 'details' | 'status' | 'shadow'
 >;
 
 export const EVENT_CONTENT_COLUMNS = [
   'id', 'camera', 'rule', 'type', 'severity', 'severity_rank', 'start_s', 'end_s', 'start_time', 'start_at',
-  'track_ids', 'classes', 'box', 'score', 'snapshot', 'clip_from', 'clip_to', 'details', 'status',
+  'track_ids', 'classes', 'box', 'score', 'snapshot', 'clip_from', 'clip_to', 'details', 'status', 'shadow',
 ] as const satisfies readonly (keyof EventContentColumns)[];
 
 /** Validates an event and turns it into row columns; throws INVALID naming the field. */
@@ -71,8 +71,12 @@ export function eventToColumns(input: VigieEvent): EventContentColumns {
     clip_to: e.clip?.to ?? null,
     details: JSON.stringify(e.details),
     status: e.end === null ? 'open' : 'closed',
+    shadow: isShadowEvent(e) ? 1 : 0,
   };
 }
+
+/** Events of a rule in shadow mode carry `details.shadow: true` (src/events/lifecycle.ts). */
+export const isShadowEvent = (e: Pick<VigieEvent, 'details'>): boolean => e.details.shadow === true;
 
 /** Turns a stored row back into the domain type, validating every column; throws CORRUPT naming the event. */
 export function rowToStoredEvent(row: EventsTable): StoredEvent {

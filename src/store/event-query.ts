@@ -7,6 +7,9 @@ import { normaliseIso } from './time.js';
 export const EVENT_LIST_STATUSES = ['open', 'closed', 'unacknowledged', 'acknowledged', 'qualified'] as const;
 export type EventListStatus = (typeof EVENT_LIST_STATUSES)[number];
 
+export const SHADOW_FILTERS = ['exclude', 'include', 'only'] as const;
+export type ShadowFilter = (typeof SHADOW_FILTERS)[number];
+
 export const DEFAULT_EVENT_PAGE_SIZE = 50;
 export const MAX_EVENT_PAGE_SIZE = 500;
 
@@ -21,6 +24,8 @@ export interface EventFilter {
   readonly status?: EventListStatus;
   readonly from?: string;
   readonly to?: string;
+  /** Events of rules in shadow mode: left out (default), included, or the only ones listed. */
+  readonly shadow?: ShadowFilter;
   /** 1..MAX_EVENT_PAGE_SIZE, default DEFAULT_EVENT_PAGE_SIZE. */
   readonly limit?: number;
   readonly cursor?: string;
@@ -34,6 +39,7 @@ export function filterConditions(eb: EventsEb, filter: EventFilter): Expression<
   const conditions: Expression<SqlBool>[] = [];
   if (filter.camera !== undefined) conditions.push(eb('camera', '=', filter.camera));
   if (filter.type !== undefined) conditions.push(eb('type', '=', filter.type));
+  if (filter.shadow !== 'include') conditions.push(eb('shadow', '=', filter.shadow === 'only' ? 1 : 0));
   if (filter.from !== undefined) conditions.push(eb('start_at', '>=', normaliseIso(filter.from, 'from')));
   if (filter.to !== undefined) conditions.push(eb('start_at', '<', normaliseIso(filter.to, 'to')));
   switch (filter.status) {

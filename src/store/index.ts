@@ -9,6 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import { createConfigRepository, type ConfigRepository } from './config-repository.js';
+import { createCountRepository, type CountRepository } from './count-repository.js';
 import { createEventRepository, type EventRepository } from './event-repository.js';
 import type { Database } from './schema.js';
 import { createSessionRepository, type SessionRepository } from './session-repository.js';
@@ -20,6 +21,8 @@ export interface Repositories {
   readonly events: EventRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  /** Statistics of `counting` rules per 5-minute bucket. */
+  readonly counts: CountRepository;
 }
 
 export interface RepositoryOptions {
@@ -36,6 +39,7 @@ export function createRepositories(db: Kysely<Database>, options: RepositoryOpti
     events: createEventRepository(db, clock),
     users: createUserRepository(db, { ...clock, ...(options.newId ? { newId: options.newId } : {}) }),
     sessions: createSessionRepository(db, clock),
+    counts: createCountRepository(db),
   };
 }
 
@@ -50,3 +54,4 @@ export { EVENT_STATUSES, QUALIFICATIONS, SEVERITY_RANK, type EventStatus, type Q
 export { EVENT_LIST_STATUSES, DEFAULT_EVENT_PAGE_SIZE, MAX_EVENT_PAGE_SIZE, type EventFilter, type EventListStatus } from './event-query.js';
 export * from './user-repository.js';
 export * from './session-repository.js';
+export * from './count-repository.js';

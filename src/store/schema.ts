@@ -18,6 +18,7 @@ export interface Database {
   event_actions: EventActionsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  counts: CountsTable;
 }
 
 export interface ConfigVersionsTable {
@@ -110,6 +111,8 @@ export interface EventsTable {
   details: string;
   /** 'open' while `end_s` is null, else 'closed'. */
   status: string;
+  /** 1 for events of a rule in shadow mode (`details.shadow`): stored, never queued for operators. */
+  shadow: number;
   recorded_at: string;
   updated_at: string;
   acknowledged_at: string | null;
@@ -152,4 +155,25 @@ export interface SessionsTable {
   csrf_token: string;
   ip: string | null;
   user_agent: string | null;
+}
+
+/** Counts of `counting` rules per 5-minute bucket (no track ids: counts only). */
+export interface CountsTable {
+  camera_id: string;
+  rule_id: string;
+  /** Bucket start, ISO 8601 UTC (toISOString form). */
+  bucket_start: string;
+  bucket_s: number;
+  kind: string;
+  /** Line id (crossing) or zone id (occupancy). */
+  target: string;
+  cls: string;
+  /** 'a_to_b' | 'b_to_a' for crossings, '' for occupancy. */
+  direction: string;
+  /** Crossings, or mean tracks inside over `frames`. */
+  value: number;
+  /** Crossings, or most tracks inside at once. */
+  peak: number;
+  /** Analysed frames the row covers (weights occupancy means when parts of a bucket merge). */
+  frames: number;
 }

@@ -144,6 +144,16 @@ describe('events', () => {
     expect(page.nextCursor).not.toBeNull();
   });
 
+  it('keeps events of shadow rules out of the queue; only roles with reports.read may list them', async () => {
+    await vigie.repos.events.upsert(event('shadow-1', { type: 'fire', rule: 'f', details: { shadow: true } }));
+    const queue = await call('GET', '/api/events?limit=500', 'operator');
+    expect(queue.json<{ items: { event: { id: string } }[] }>().items.map((i) => i.event.id)).not.toContain('shadow-1');
+    expect((await call('GET', '/api/events?shadow=only', 'operator')).statusCode).toBe(403);
+    const measured = await call('GET', '/api/events?shadow=only', 'supervisor');
+    expect(measured.statusCode, measured.body).toBe(200);
+    expect(measured.json<{ items: { event: { id: string } }[] }>().items.map((i) => i.event.id)).toEqual(['shadow-1']);
+  });
+
   it('rejects malformed filters and actions with 400 naming the field', async () => {
     const badFilter = await call('GET', '/api/events?severity=high&limit=0', 'operator');
     expect(badFilter.statusCode).toBe(400);

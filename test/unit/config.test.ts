@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatPath, parseConfigYaml } from '../../src/config/load.js';
+import { problemsOf } from '../helpers/config-problems.js';
+import { formatPath, parseConfigYaml } from '../../src/config/load.js';
 
 const valid = `
 cameras:
@@ -17,16 +18,6 @@ cameras:
       - { id: r2, type: wrong_way, zone: voie-1, classes: [car, truck, bus, motorcycle] }
       - { id: r3, type: line_crossing, line: entree, direction: any }
 `;
-
-function problemsOf(yaml: string): readonly string[] {
-  try {
-    parseConfigYaml(yaml);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('config loader', () => {
   it('accepts the ARCHITECTURE 5.2 example and fills defaults', () => {

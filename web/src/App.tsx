@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ActionIcon, AppShell, Badge, Button, Group, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useLive, type LiveStatus } from './api/live.js';
-import type { EventItem, Permission } from './api/types.js';
+import { isShadowItem, type EventItem, type Permission } from './api/types.js';
 import { beep, unlockAudio } from './beep.js';
 import { Forbidden, Loading, Toasts, toast, useMuted } from './components/common.js';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
@@ -13,12 +13,14 @@ import { CameraAdmin } from './screens/CameraAdmin.js';
 import { CameraWall } from './screens/CameraWall.js';
 import { EventDetail } from './screens/EventDetail.js';
 import { Login } from './screens/Login.js';
+import { Statistics } from './screens/Statistics.js';
 import { Users } from './screens/Users.js';
 import { ZoneEditor } from './screens/ZoneEditor.js';
 
 const NAV: { route: Route; label: TKey; needs: Permission; testid: string }[] = [
   { route: { name: 'queue' }, label: 'nav.queue', needs: 'events.read', testid: 'nav-queue' },
   { route: { name: 'cameras' }, label: 'nav.cameras', needs: 'cameras.read', testid: 'nav-cameras' },
+  { route: { name: 'stats' }, label: 'nav.stats', needs: 'events.read', testid: 'nav-stats' },
   { route: { name: 'setup' }, label: 'nav.setup', needs: 'config.write', testid: 'nav-setup' },
   { route: { name: 'cameraAdmin' }, label: 'nav.cameraAdmin', needs: 'cameras.write', testid: 'nav-camera-admin' },
   { route: { name: 'users' }, label: 'nav.users', needs: 'users.read', testid: 'nav-users' },
@@ -38,6 +40,9 @@ function needs(route: Route): Permission | null {
       return 'cameras.write';
     case 'users':
       return 'users.read';
+    case 'stats':
+      // GET /api/cameras/:id/counts needs events.read (anonymous counts, no image).
+      return 'events.read';
     case 'home':
       return null;
   }
@@ -70,6 +75,8 @@ function Console() {
 
   const onNewAlert = useCallback(
     (item: EventItem) => {
+      // Shadow events (rules in observation mode) are never announced to operators.
+      if (isShadowItem(item)) return;
       if (!muted) beep(item.event.severity);
       // On the queue the row itself flashes; elsewhere a toast says where to look.
       if (parseRoute(window.location.hash).name === 'queue') return;
@@ -107,6 +114,9 @@ function Console() {
         break;
       case 'users':
         screen = <Users />;
+        break;
+      case 'stats':
+        screen = <Statistics />;
         break;
       case 'home':
         screen = home ? <Loading /> : <Forbidden />;
@@ -164,7 +174,7 @@ function Console() {
               </Tooltip>
             )}
             <LanguageSwitch />
-            <Text size="sm" c="dimmed" data-testid="current-user" visibleFrom="md">
+            <Text size="sm" c="dimmed" data-testid="current-user" visibleFrom="xl">
               {session?.user.displayName || session?.user.username} · {session ? t(`role.${session.user.role}`) : ''}
             </Text>
             <Button variant="default" size="xs" onClick={() => void logout()} data-testid="logout">

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'setup'; camera?: string }
   | { name: 'cameraAdmin' }
   | { name: 'users' }
+  | { name: 'stats' }
   | { name: 'home' };
 
 export function parseRoute(hash: string): Route {
@@ -26,6 +27,8 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { name: 'setup', camera: parts[1] } : { name: 'setup' };
     case 'users':
       return { name: 'users' };
+    case 'stats':
+      return { name: 'stats' };
     case 'admin':
       // Not under #/setup/: a camera may well be called "cameras" (#/setup/<camera> is the zone editor).
       return parts[1] === 'cameras' ? { name: 'cameraAdmin' } : { name: 'home' };
@@ -46,6 +49,8 @@ export function href(route: Route): string {
       return route.camera ? `#/setup/${encodeURIComponent(route.camera)}` : '#/setup';
     case 'users':
       return '#/users';
+    case 'stats':
+      return '#/stats';
     case 'cameraAdmin':
       return '#/admin/cameras';
     case 'home':

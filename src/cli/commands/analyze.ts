@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import type { AnalyzeCliOptions } from '../main.js';
+import { loadConfigFile } from '../../config/load.js';
 import { probeSource } from '../../media/ffprobe.js';
 import { estimateFrameCount } from '../../media/ffprobe.js';
 import { runAnalysisSession } from '../../pipeline/analysis-session.js';
@@ -27,6 +28,7 @@ export async function runAnalyze(video: string, opts: AnalyzeCliOptions): Promis
     fps,
     width,
     ...(opts.workers ? { workers: opts.workers } : {}),
+    timeZone: loadConfigFile(opts.config).timezone,
     onEvent: (change) => {
       if (change.kind === 'opened') eventCount += 1;
     },

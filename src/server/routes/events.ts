@@ -5,9 +5,10 @@ import type { Authenticated } from '../../auth/sessions.js';
 import { EVENT_TYPES } from '../../contracts/event.js';
 import { QUALIFICATIONS } from '../../contracts/event-schema.js';
 import type { EventAction } from '../../store/event-repository.js';
-import { MAX_EVENT_PAGE_SIZE } from '../../store/event-query.js';
+import { MAX_EVENT_PAGE_SIZE, SHADOW_FILTERS } from '../../store/event-query.js';
+import { can } from '../../auth/roles.js';
 import type { ServerDeps } from '../deps.js';
-import { notFound } from '../http-error.js';
+import { HttpError, notFound } from '../http-error.js';
 import { route, type RouteSpec } from '../route.js';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -20,6 +21,10 @@ const listQuery = z
     status: z.enum(['open', 'closed', 'unacknowledged', 'acknowledged', 'qualified']).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
+    shadow: z
+      .enum(SHADOW_FILTERS)
+      .optional()
+      .describe('Events of rules in shadow mode: exclude (default), include or only; needs reports.read'),
     limit: z.coerce.number().int().min(1).max(MAX_EVENT_PAGE_SIZE).optional(),
     cursor: z.string().max(500).optional(),
   })
@@ -50,7 +55,13 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
       tag: 'events',
       access: 'events.read',
       query: listQuery,
-      handler: ({ query }) => events.list(query),
+      handler: ({ query, auth }) => {
+        // Shadow events measure rules that are not switched on: not for the operators' queue.
+        if (query.shadow !== undefined && query.shadow !== 'exclude' && !(auth && can(auth.user.role, 'reports.read'))) {
+          throw new HttpError(403, 'FORBIDDEN', 'shadow events are for rule evaluation: your role lacks reports.read');
+        }
+        return events.list(query);
+      },
     }),
     route({
       method: 'GET',

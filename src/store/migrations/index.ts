@@ -2,6 +2,8 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { SchemaFlavour } from '../dialect.js';
 import { StoreError } from '../errors.js';
 import { initialMigration } from './0001_initial.js';
+import { ruleCatalogueMigration } from './0002_rule_catalogue.js';
+import { countsMigration } from './0003_counts.js';
 
 /**
  * Every migration, in order. Names sort in execution order (`0001_initial`,
@@ -10,6 +12,8 @@ import { initialMigration } from './0001_initial.js';
 export function storeMigrations(flavour: SchemaFlavour): Readonly<Record<string, Migration>> {
   return {
     '0001_initial': initialMigration(flavour),
+    '0002_rule_catalogue': ruleCatalogueMigration(),
+    '0003_counts': countsMigration(),
   };
 }
 

@@ -5,9 +5,9 @@ import { formatBox, isoTimeAt } from '../../../src/events/format.js';
 import { createEventLifecycle, type EventChange, type EventLifecycleOptions } from '../../../src/events/lifecycle.js';
 import type { ActiveSignal, EndedSignal, InstantSignal, RuleMeta, RuleSignal } from '../../../src/rules/types.js';
 
-const INTRUSION: RuleMeta = { id: 'r1', type: 'intrusion', severity: 'high', cooldownS: 10 };
-const CROSSING: RuleMeta = { id: 'r3', type: 'line_crossing', severity: 'low', cooldownS: 0 };
-const CROSSING_CD: RuleMeta = { id: 'r5', type: 'line_crossing', severity: 'medium', cooldownS: 5 };
+const INTRUSION: RuleMeta = { id: 'r1', type: 'intrusion', severity: 'high', cooldownS: 10, mode: 'active' };
+const CROSSING: RuleMeta = { id: 'r3', type: 'line_crossing', severity: 'low', cooldownS: 0, mode: 'active' };
+const CROSSING_CD: RuleMeta = { id: 'r5', type: 'line_crossing', severity: 'medium', cooldownS: 5, mode: 'active' };
 const BASE_WALL_MS = Date.UTC(2026, 2, 14, 8, 30, 0);
 
 function active(trackId: number, tSec: number, extra: Partial<ActiveSignal> = {}): ActiveSignal {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import type { CameraConfig } from '../../../src/config/schema.js';
+import { EVENT_TYPES } from '../../../src/contracts/event.js';
+import { RULE_TYPES } from '../../../src/config/rules/index.js';
 import { RULE_FACTORIES, createCameraRules, createRule, type RuleFactories } from '../../../src/rules/registry.js';
 import { RuleConfigError, type Rule } from '../../../src/rules/types.js';
 import { brief, frame, person, ruleConfig } from './scenario.js';
@@ -28,16 +30,17 @@ function camera(): CameraConfig {
 }
 
 describe('rule registry', () => {
-  it('has one factory per rule type, and nothing else', () => {
-    expect(Object.keys(RULE_FACTORIES).sort()).toEqual(['intrusion', 'line_crossing', 'wrong_way']);
+  it('has one factory per event rule type, and nothing else (counting is a statistic)', () => {
+    expect(Object.keys(RULE_FACTORIES).sort()).toEqual([...EVENT_TYPES].sort());
+    expect(RULE_TYPES.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t))).toEqual(['counting']);
   });
 
   it('creates the enabled rules of a camera with their policy', () => {
     const rules = createCameraRules(camera());
     expect(rules.meta).toEqual([
-      { id: 'r1', type: 'intrusion', severity: 'high', cooldownS: 10 },
-      { id: 'r2', type: 'wrong_way', severity: 'high', cooldownS: 30 },
-      { id: 'r3', type: 'line_crossing', severity: 'low', cooldownS: 0 },
+      { id: 'r1', type: 'intrusion', severity: 'high', cooldownS: 10, mode: 'active' },
+      { id: 'r2', type: 'wrong_way', severity: 'high', cooldownS: 30, mode: 'active' },
+      { id: 'r3', type: 'line_crossing', severity: 'low', cooldownS: 0, mode: 'active' },
     ]);
   });
 
@@ -56,16 +59,17 @@ describe('rule registry', () => {
   it('takes injected factories (tests, plug-ins) instead of the defaults', () => {
     const made: string[] = [];
     const fake = (id: string): Rule<null> => ({
-      meta: { id, type: 'intrusion', severity: 'low', cooldownS: 0 },
+      meta: { id, type: 'intrusion', severity: 'low', cooldownS: 0, mode: 'active' },
       init: () => null,
       evaluate: (state) => ({ state, signals: [] }),
     });
     const factories: RuleFactories = {
+      ...RULE_FACTORIES,
       intrusion: (c) => (made.push(`i:${c.id}`), fake(c.id)),
       line_crossing: (c) => (made.push(`l:${c.id}`), fake(c.id)),
       wrong_way: (c) => (made.push(`w:${c.id}`), fake(c.id)),
     };
-    createCameraRules(camera(), factories);
+    createCameraRules(camera(), { factories });
     expect(made).toEqual(['i:r1', 'w:r2', 'l:r3']);
   });
 

@@ -8,7 +8,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { keys, updateHealth, upsertEventItem } from './queries.js';
-import type { EventItem, LiveMessage } from './types.js';
+import { isShadowItem, type EventItem, type LiveMessage } from './types.js';
 
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
 
@@ -96,6 +96,8 @@ export function useLive(enabled: boolean, onNewAlert: (item: EventItem) => void)
           updateHealth(qc, data.health);
           return;
         }
+        // Shadow events (rules in observation mode) are never shown to operators, even if the server pushes one.
+        if (isShadowItem(data.item)) return;
         const isNew = upsertEventItem(qc, data.item);
         if (data.change === 'opened' && isNew) {
           markFresh(data.item.event.id);

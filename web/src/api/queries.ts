@@ -1,6 +1,7 @@
 /** TanStack Query hooks and the cache updates shared by actions and the live feed. */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from './client.js';
+import { isShadowItem } from './types.js';
 import type {
   ActionBody,
   CameraConfig,
@@ -13,6 +14,7 @@ import type {
   EventFilters,
   EventItem,
   EventsPage,
+  CountsResponse,
   Severity,
   User,
   VigieConfig,
@@ -25,6 +27,7 @@ export const keys = {
   cameras: ['cameras'] as const,
   config: ['config'] as const,
   users: ['users'] as const,
+  counts: (camera: string, rule: string | undefined, rangeMs: number) => ['counts', camera, rule ?? '', rangeMs] as const,
 };
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -34,11 +37,23 @@ function query(params: Record<string, string | number | undefined>): string {
   return s ? `?${s}` : '';
 }
 
+/**
+ * Shadow events (rules in observation mode) are never for operators. The API
+ * leaves them out unless asked (`?shadow=true`); this drops any that still
+ * arrive, so the queue can never show one.
+ */
+function withoutShadow(page: EventsPage): EventsPage {
+  const items = page.items.filter((i) => !isShadowItem(i));
+  return items.length === page.items.length ? page : { ...page, items, total: Math.max(items.length, page.total - (page.items.length - items.length)) };
+}
+
 export function useEvents(filters: EventFilters, enabled = true) {
   return useQuery({
     queryKey: keys.events(filters),
-    queryFn: ({ signal }) =>
-      api<EventsPage>('GET', `/api/events${query({ camera: filters.camera, type: filters.type, status: filters.status, limit: filters.limit })}`, undefined, { signal }),
+    queryFn: async ({ signal }) =>
+      withoutShadow(
+        await api<EventsPage>('GET', `/api/events${query({ camera: filters.camera, type: filters.type, status: filters.status, limit: filters.limit })}`, undefined, { signal }),
+      ),
     enabled,
     // The live feed keeps the list current; this is a safety net for a missed message.
     refetchInterval: 60_000,
@@ -112,6 +127,8 @@ export function matchesFilters(item: EventItem, f: EventFilters): boolean {
  * event was not known to any cached queue before (a new alert).
  */
 export function upsertEventItem(qc: QueryClient, item: EventItem, action?: EventAction): boolean {
+  // A shadow event never enters a queue and is never announced.
+  if (isShadowItem(item)) return false;
   let isNew = true;
   for (const [key, page] of qc.getQueriesData<EventsPage>({ queryKey: keys.eventsAll })) {
     if (!page) continue;
@@ -202,5 +219,27 @@ export function useDeleteCamera() {
   return useMutation({
     mutationFn: (id: string) => api<{ version: number }>('DELETE', `/api/cameras/${encodeURIComponent(id)}`),
     onSuccess: () => invalidateCameraViews(qc),
+  });
+}
+
+/** Time span of the statistics screen presets, in milliseconds. */
+export function useCounts(camera: string | undefined, rule: string | undefined, rangeMs: number) {
+  return useQuery({
+    queryKey: keys.counts(camera ?? '', rule, rangeMs),
+    queryFn: async ({ signal }) => {
+      const to = new Date();
+      const from = new Date(to.getTime() - rangeMs);
+      const data = await api<CountsResponse>(
+        'GET',
+        `/api/cameras/${encodeURIComponent(camera ?? '')}/counts${query({ from: from.toISOString(), to: to.toISOString(), rule })}`,
+        undefined,
+        { signal },
+      );
+      return { ...data, from: from.toISOString(), to: to.toISOString() };
+    },
+    enabled: !!camera,
+    // Buckets close every 5 minutes: refreshing each minute is plenty.
+    refetchInterval: 60_000,
+    retry: 1,
   });
 }

@@ -3,10 +3,16 @@
  * the server's own contracts (type-only imports), so they are never copied by hand.
  */
 import type { EventType, Severity, VigieEvent } from '../../../src/contracts/event.js';
-import type { CameraConfig, LineConfig, RuleConfig, VigieConfig, ZoneConfig } from '../../../src/config/schema.js';
+import type { CameraConfig, LineConfig, RuleConfig, ScheduleSlot, VigieConfig, Weekday, ZoneConfig } from '../../../src/config/schema.js';
+import type { ruleSchema } from '../../../src/config/schema.js';
 import type { Permission, Role } from '../../../src/auth/roles.js';
+import type { z } from 'zod';
 
-export type { CameraConfig, EventType, LineConfig, Permission, Role, RuleConfig, Severity, VigieConfig, VigieEvent, ZoneConfig };
+export type { CameraConfig, EventType, LineConfig, Permission, Role, RuleConfig, ScheduleSlot, Severity, VigieConfig, VigieEvent, Weekday, ZoneConfig };
+export type RuleType = RuleConfig['type'];
+/** A rule as written by hand or by the console: fields with a default may be left out (the server fills them in on save). */
+export type RuleInput = z.input<typeof ruleSchema>;
+export type RuleMode = 'active' | 'shadow';
 
 export interface SessionUser {
   id: string;
@@ -127,7 +133,29 @@ export type LiveMessage =
 
 /** Lists kept in the same order as their union types, checked at compile time. */
 export const ROLE_LIST = ['operator', 'supervisor', 'dpo', 'admin'] as const satisfies readonly Role[];
-export const EVENT_TYPE_LIST = ['intrusion', 'line_crossing', 'wrong_way'] as const satisfies readonly EventType[];
+export const EVENT_TYPE_LIST = [
+  'intrusion',
+  'line_crossing',
+  'wrong_way',
+  'gathering',
+  'crowd_movement',
+  'loitering',
+  'vehicle_prowling',
+  'vehicle_departure',
+  'stopped_vehicle',
+  'speeding',
+  'red_light',
+  'person_down',
+  'abandoned_object',
+  'illegal_dumping',
+  'bin_overflow',
+  'fire',
+  'smoke',
+  'camera_tamper',
+] as const satisfies readonly EventType[];
+/** Every rule type the zone editor can create: the event types plus `counting` (statistics only). */
+export const RULE_TYPE_LIST = [...EVENT_TYPE_LIST, 'counting'] as const satisfies readonly RuleType[];
+export const WEEKDAY_LIST = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const satisfies readonly Weekday[];
 export const SEVERITY_LIST = ['high', 'medium', 'low'] as const satisfies readonly Severity[];
 export const STATUS_FILTERS = ['unacknowledged', 'acknowledged', 'qualified', 'open', 'closed'] as const satisfies readonly StatusFilter[];
 
@@ -138,4 +166,32 @@ export const LISTS_COMPLETE: [
   Missing<EventType, (typeof EVENT_TYPE_LIST)[number]>,
   Missing<Severity, (typeof SEVERITY_LIST)[number]>,
   Missing<DetectBackend, (typeof BACKEND_LIST)[number]>,
-] = [true, true, true, true];
+  Missing<RuleType, (typeof RULE_TYPE_LIST)[number]>,
+  Missing<Weekday, (typeof WEEKDAY_LIST)[number]>,
+] = [true, true, true, true, true, true];
+
+/** An event recorded by a rule in shadow mode: measured, never shown to operators. */
+export function isShadowItem(item: EventItem): boolean {
+  return item.event.details?.shadow === true;
+}
+
+/** One 5-minute bucket of `GET /api/cameras/:id/counts`. */
+export interface CountBucket {
+  /** ISO 8601 start of the 5-minute bucket. */
+  start: string;
+  rule: string;
+  /** crossing: line crossings in the bucket (value); occupancy: mean tracks inside the zone (value) and the most at once (peak). */
+  kind: 'crossing' | 'occupancy';
+  /** Line (crossing) or zone (occupancy) id. */
+  target: string;
+  cls: string;
+  direction: 'a_to_b' | 'b_to_a' | null;
+  value: number;
+  peak: number;
+}
+
+export interface CountsResponse {
+  camera: string;
+  bucket_s: number;
+  buckets: CountBucket[];
+}

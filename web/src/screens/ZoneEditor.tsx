@@ -11,8 +11,6 @@ import {
   Badge,
   Button,
   Group,
-  MultiSelect,
-  NumberInput,
   Paper,
   ScrollArea,
   SegmentedControl,
@@ -23,15 +21,15 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { api } from '../api/client.js';
+import { api, isApiError } from '../api/client.js';
 import { useCameras, useConfig, useSaveConfig } from '../api/queries.js';
-import type { CameraConfig, ConfigResponse, LineConfig, RuleConfig, Severity, ZoneConfig } from '../api/types.js';
-import { SEVERITY_LIST } from '../api/types.js';
-import { useI18n, type TKey } from '../i18n.js';
+import type { CameraConfig, ConfigResponse, LineConfig, RuleConfig, VigieConfig, ZoneConfig } from '../api/types.js';
+import { useI18n, type T, type TKey } from '../i18n.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 import { useShortcuts } from '../components/actions.js';
 import { ErrorBox, Loading, SEVERITY_COLOR, toast } from '../components/common.js';
+import { RuleForm, ruleRefs, scheduleSummary, targetSummary } from './RuleForm.js';
 
 type Pt = [number, number];
 type Tool = 'none' | 'zone' | 'line' | 'mask';
@@ -41,12 +39,8 @@ interface Draft {
   lines: LineConfig[];
   rules: RuleConfig[];
 }
-type RuleType = RuleConfig['type'];
 
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/;
-const CLASS_CHOICES = ['person', 'bicycle', 'car', 'motorcycle', 'bus', 'truck', 'object', 'any'] as const;
-type ClassChoice = (typeof CLASS_CHOICES)[number];
-const VEHICLES: ClassChoice[] = ['bicycle', 'car', 'motorcycle', 'bus', 'truck'];
 const DIRECTIONS: { key: string; label: TKey; v: Pt | null }[] = [
   { key: 'none', label: 'setup.direction.none', v: null },
   { key: 'down', label: 'setup.direction.down', v: [0, 1] },
@@ -100,6 +94,8 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
   const [points, setPoints] = useState<Pt[]>([]);
   const [pending, setPending] = useState<{ kind: 'zone' | 'line'; points: Pt[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The server's validation problems, one per line, rules named by id.
+  const [problems, setProblems] = useState<string[]>([]);
   const [conflict, setConflict] = useState<number | null>(null);
   const [comment, setComment] = useState('');
 
@@ -120,6 +116,7 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
     setDraft((d) => f(d));
     setDirty(true);
     setError(null);
+    setProblems([]);
   }, []);
 
   const finishShape = useCallback(() => {
@@ -162,6 +159,7 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
   const doSave = async () => {
     if (!cfg.data || !cameraId || !base) return;
     setError(null);
+    setProblems([]);
     let latest: ConfigResponse;
     try {
       latest = await api<ConfigResponse>('GET', '/api/config');
@@ -186,7 +184,13 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
           setDirty(false);
           setComment('');
         },
-        onError: (err) => setError(t('setup.saveFailed', { message: err.message })),
+        onError: (err) => {
+          const list = isApiError(err, 400) ? serverProblems(t, err.message, config) : [];
+          if (list.length > 0) {
+            setError(t('setup.error.problems'));
+            setProblems(list);
+          } else setError(t('setup.saveFailed', { message: err.message }));
+        },
       },
     );
   };
@@ -201,7 +205,7 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
   if (cfg.isError) return <ErrorBox error={cfg.error} onRetry={() => void cfg.refetch()} />;
 
   const health = cams.data?.cameras.find((c) => c.camera.id === cameraId)?.health;
-  const usedBy = (id: string, kind: 'zone' | 'line') => draft.rules.find((r) => (kind === 'zone' ? 'zone' in r && r.zone === id : 'line' in r && r.line === id));
+  const usedBy = (id: string, kind: 'zone' | 'line') => draft.rules.find((r) => ruleRefs(r).some((ref) => ref.kind === kind && ref.id === id));
   const removeZone = (id: string) => {
     const rule = usedBy(id, 'zone');
     if (rule) return setError(t('setup.error.inUse', { id, rule: rule.id }));
@@ -268,8 +272,27 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
         </Alert>
       )}
       {error && (
-        <Alert color="red" variant="filled" role="alert" data-testid="config-error" withCloseButton onClose={() => setError(null)}>
+        <Alert
+          color="red"
+          variant="filled"
+          role="alert"
+          data-testid="config-error"
+          withCloseButton
+          onClose={() => {
+            setError(null);
+            setProblems([]);
+          }}
+        >
           {error}
+          {problems.length > 0 && (
+            <ul style={{ margin: '6px 0 0', paddingInlineStart: 20 }}>
+              {problems.map((p, i) => (
+                <li key={i} data-testid="config-problem">
+                  {p}
+                </li>
+              ))}
+            </ul>
+          )}
         </Alert>
       )}
       {!camera ? (
@@ -406,37 +429,73 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
                 ))}
               </Section>
               <Section title="setup.rules" count={draft.rules.length}>
-                {draft.rules.map((r) => (
-                  <Group key={r.id} justify="space-between" wrap="nowrap" data-testid="rule-item" data-rule-id={r.id}>
-                    <div style={{ minWidth: 0 }}>
-                      <Group gap={6} wrap="nowrap">
-                        <Badge color={SEVERITY_COLOR[r.severity]} size="sm">
-                          {t(`severity.${r.severity}`)}
-                        </Badge>
-                        <Text fw={600} truncate>
-                          {r.id}
+                {draft.rules.map((r) => {
+                  const shadow = 'mode' in r && r.mode === 'shadow';
+                  return (
+                    <Group key={r.id} justify="space-between" wrap="nowrap" align="flex-start" data-testid="rule-item" data-rule-id={r.id} data-rule-type={r.type} data-mode={'mode' in r ? r.mode : 'stats'}>
+                      <div style={{ minWidth: 0 }}>
+                        <Group gap={6} wrap="wrap">
+                          {'severity' in r ? (
+                            <Badge color={SEVERITY_COLOR[r.severity]} size="sm">
+                              {t(`severity.${r.severity}`)}
+                            </Badge>
+                          ) : (
+                            <Badge color="gray" variant="outline" size="sm" data-testid="rule-stats-badge">
+                              {t('setup.rule.statsBadge')}
+                            </Badge>
+                          )}
+                          {shadow && (
+                            <Badge color="grape" variant="light" size="sm" data-testid="rule-shadow-badge" title={t('setup.rule.modeHelp')}>
+                              {t('setup.rule.shadowBadge')}
+                            </Badge>
+                          )}
+                          <Text fw={600} truncate>
+                            {r.id}
+                          </Text>
+                        </Group>
+                        <Text size="xs" c="dimmed" data-testid="rule-summary">
+                          {t('setup.rule.summary', { type: t(`type.${r.type}`), target: targetSummary(t, r) })}
                         </Text>
+                        <Text size="xs" c={r.schedule ? 'blue.3' : 'dimmed'} data-testid="rule-schedule-summary">
+                          {t('setup.rule.scheduleLine', { when: scheduleSummary(t, r.schedule) })}
+                        </Text>
+                        {'mode' in r && (
+                          <Button
+                            size="compact-xs"
+                            variant="subtle"
+                            color={shadow ? 'red' : 'grape'}
+                            px={0}
+                            onClick={() => edit((d) => ({ ...d, rules: d.rules.map((x) => (x.id === r.id && 'mode' in x ? { ...x, mode: shadow ? 'active' : 'shadow' } : x)) }))}
+                            aria-label={`${r.id}: ${t(shadow ? 'setup.rule.toActive' : 'setup.rule.toShadow')}`}
+                            data-testid="rule-mode-toggle"
+                          >
+                            {t(shadow ? 'setup.rule.toActive' : 'setup.rule.toShadow')}
+                          </Button>
+                        )}
+                      </div>
+                      <Group gap={4} wrap="nowrap">
+                        <Switch
+                          checked={r.enabled}
+                          onChange={(e) => {
+                            const enabled = e.currentTarget.checked;
+                            edit((d) => ({ ...d, rules: d.rules.map((x) => (x.id === r.id ? { ...x, enabled } : x)) }));
+                          }}
+                          aria-label={`${r.id}: ${r.enabled ? t('setup.rule.enabled') : t('setup.rule.disabled')}`}
+                          data-testid="rule-enabled"
+                        />
+                        <DeleteButton label={t('setup.delete', { name: r.id })} onClick={() => edit((d) => ({ ...d, rules: d.rules.filter((x) => x.id !== r.id) }))} testid="rule-delete" />
                       </Group>
-                      <Text size="xs" c="dimmed">
-                        {t('setup.rule.summary', { type: t(`type.${r.type}`), target: 'zone' in r ? r.zone : r.line })}
-                      </Text>
-                    </div>
-                    <Group gap={4} wrap="nowrap">
-                      <Switch
-                        checked={r.enabled}
-                        onChange={(e) => {
-                          const enabled = e.currentTarget.checked;
-                          edit((d) => ({ ...d, rules: d.rules.map((x) => (x.id === r.id ? { ...x, enabled } : x)) }));
-                        }}
-                        aria-label={`${r.id}: ${r.enabled ? t('setup.rule.enabled') : t('setup.rule.disabled')}`}
-                        data-testid="rule-enabled"
-                      />
-                      <DeleteButton label={t('setup.delete', { name: r.id })} onClick={() => edit((d) => ({ ...d, rules: d.rules.filter((x) => x.id !== r.id) }))} testid="rule-delete" />
                     </Group>
-                  </Group>
-                ))}
+                  );
+                })}
               </Section>
-              <RuleForm draft={draft} onAdd={(rule) => edit((d) => ({ ...d, rules: [...d.rules, rule] }))} onError={setError} />
+              <RuleForm
+                zones={draft.zones}
+                lines={draft.lines}
+                ruleIds={new Set(draft.rules.map((r) => r.id))}
+                onAdd={(rule) => edit((d) => ({ ...d, rules: [...d.rules, rule] }))}
+                onError={setError}
+              />
             </Stack>
           </ScrollArea.Autosize>
         </Group>
@@ -618,112 +677,19 @@ function ShapeForm({ kind, taken, onAdd, onCancel }: { kind: 'zone' | 'line'; ta
   );
 }
 
-const RULE_DEFAULTS: Record<RuleType, { severity: Severity; classes: ClassChoice[]; cooldown: number }> = {
-  intrusion: { severity: 'high', classes: ['person'], cooldown: 10 },
-  line_crossing: { severity: 'low', classes: ['person', ...VEHICLES], cooldown: 0 },
-  wrong_way: { severity: 'high', classes: [...VEHICLES], cooldown: 30 },
-};
-
-function RuleForm({ draft, onAdd, onError }: { draft: Draft; onAdd: (r: RuleConfig) => void; onError: (msg: string) => void }) {
-  const { t } = useI18n();
-  const [type, setType] = useState<RuleType>('intrusion');
-  const [target, setTarget] = useState<string | null>(null);
-  const [id, setId] = useState('');
-  const [severity, setSeverity] = useState<Severity>('high');
-  const [classes, setClasses] = useState<string[]>(['person']);
-  const [minDuration, setMinDuration] = useState<number>(1);
-  const [crossDir, setCrossDir] = useState<'any' | 'a_to_b' | 'b_to_a'>('any');
-  const [minDistance, setMinDistance] = useState<number>(0.1);
-  const [maxAngle, setMaxAngle] = useState<number>(60);
-  const [cooldown, setCooldown] = useState<number>(10);
-
-  const targets = type === 'line_crossing' ? draft.lines.map((l) => ({ value: l.id, label: l.name ?? l.id })) : draft.zones.map((z) => ({ value: z.id, label: z.name ?? z.id }));
-  const ruleIds = new Set(draft.rules.map((r) => r.id));
-  const idError = id && !ID_RE.test(id) ? t('setup.error.id') : ruleIds.has(id) ? t('setup.error.idTaken') : null;
-
-  const changeType = (v: RuleType) => {
-    setType(v);
-    setTarget(null);
-    const d = RULE_DEFAULTS[v];
-    setSeverity(d.severity);
-    setClasses(d.classes);
-    setCooldown(d.cooldown);
-  };
-
-  const submit = () => {
-    if (!target) return onError(t('setup.error.needTarget'));
-    const ruleId = id || `${type.replace('_', '-')}-${target}`;
-    if (!ID_RE.test(ruleId)) return onError(t('setup.error.id'));
-    if (ruleIds.has(ruleId)) return onError(t('setup.error.idTaken'));
-    const common = { id: ruleId, enabled: true, severity, anchor: 'auto' as const, cooldown_s: cooldown, classes: classes.length ? (classes as ClassChoice[]) : RULE_DEFAULTS[type].classes };
-    let rule: RuleConfig;
-    if (type === 'intrusion') rule = { ...common, type, zone: target, min_duration_s: minDuration };
-    else if (type === 'line_crossing') rule = { ...common, type, line: target, direction: crossDir, hysteresis: 0.01 };
-    else {
-      if (!draft.zones.find((z) => z.id === target)?.direction) return onError(t('setup.error.needDirection'));
-      rule = { ...common, type, zone: target, min_distance: minDistance, max_angle_deg: maxAngle };
-    }
-    onAdd(rule);
-    setId('');
-  };
-
-  return (
-    <Paper withBorder p="sm" data-testid="rule-form">
-      <Stack gap="xs">
-        <Title order={2} size="h5">
-          {t('setup.rule.add')}
-        </Title>
-        <Select
-          label={t('setup.rule.type')}
-          data={(['intrusion', 'line_crossing', 'wrong_way'] as const).map((v) => ({ value: v, label: t(`type.${v}`) }))}
-          value={type}
-          allowDeselect={false}
-          onChange={(v) => v && changeType(v)}
-          data-testid="rule-type"
-        />
-        <Select
-          label={t(type === 'line_crossing' ? 'setup.rule.line' : 'setup.rule.zone')}
-          data={targets}
-          value={target}
-          onChange={setTarget}
-          data-testid="rule-target"
-        />
-        <TextInput label={t('setup.id')} placeholder={target ? `${type.replace('_', '-')}-${target}` : ''} value={id} onChange={(e) => setId(e.currentTarget.value)} error={idError} data-testid="rule-id" />
-        <Select
-          label={t('setup.rule.severity')}
-          data={SEVERITY_LIST.map((s) => ({ value: s, label: t(`severity.${s}`) }))}
-          value={severity}
-          allowDeselect={false}
-          onChange={(v) => v && setSeverity(v)}
-          data-testid="rule-severity"
-        />
-        <MultiSelect label={t('setup.rule.classes')} data={[...CLASS_CHOICES]} value={classes} onChange={setClasses} data-testid="rule-classes" />
-        {type === 'intrusion' && (
-          <NumberInput label={t('setup.rule.minDuration')} min={0} max={86400} step={0.5} decimalScale={2} value={minDuration} onChange={(v) => setMinDuration(typeof v === 'number' ? v : Number(v) || 0)} data-testid="rule-min-duration" />
-        )}
-        {type === 'line_crossing' && (
-          <Select
-            label={t('setup.rule.crossDirection')}
-            data={(['any', 'a_to_b', 'b_to_a'] as const).map((v) => ({ value: v, label: t(`setup.rule.dir.${v}`) }))}
-            value={crossDir}
-            allowDeselect={false}
-            onChange={(v) => v && setCrossDir(v)}
-            data-testid="rule-direction"
-          />
-        )}
-        {type === 'wrong_way' && (
-          <Group grow>
-            <NumberInput label={t('setup.rule.minDistance')} min={0} max={1} step={0.05} decimalScale={3} value={minDistance} onChange={(v) => setMinDistance(typeof v === 'number' ? v : Number(v) || 0)} />
-            <NumberInput label={t('setup.rule.maxAngle')} min={0} max={90} step={5} value={maxAngle} onChange={(v) => setMaxAngle(typeof v === 'number' ? v : Number(v) || 0)} />
-          </Group>
-        )}
-        <NumberInput label={t('setup.rule.cooldown')} min={0} max={3600} value={cooldown} onChange={(v) => setCooldown(typeof v === 'number' ? v : Number(v) || 0)} />
-        <Group justify="flex-end">
-          <Button onClick={submit} disabled={!target || !!idError} data-testid="rule-submit">
-            {t('setup.rule.add')}
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
-  );
+/**
+ * The server's 400 message lists problems as `body.config.cameras[0].rules[2].schedule[0].to: ...`
+ * separated by "; ". Each becomes one line, with the rule named by its id.
+ */
+function serverProblems(t: T, message: string, config: VigieConfig): string[] {
+  return message
+    .split('; ')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const m = /^body\.config\.cameras\[(\d+)\]\.rules\[(\d+)\]\.?(\S*): (.*)$/s.exec(p);
+      if (!m) return p.replace(/^body\.config\./, '');
+      const rule = config.cameras[Number(m[1])]?.rules[Number(m[2])];
+      return t('setup.error.ruleProblem', { rule: rule?.id ?? `#${Number(m[2]) + 1}`, field: m[3] || '—', message: m[4] ?? '' });
+    });
 }
