@@ -74,6 +74,22 @@ export const groundPlaneSchema = z
   })
   .strict();
 
+/** Longest retention the law allows (days); the default is 10. */
+export const MAX_RETENTION_DAYS = 30;
+
+export const cameraRecordingSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe('Record the camera continuously (stream copy, no re-encoding) into segments.'),
+    segment_s: z.number().int().min(10).max(600).default(60).describe('Length of one recorded segment file, in seconds.'),
+    retention_days: z
+      .number()
+      .positive()
+      .max(MAX_RETENTION_DAYS, `the law allows at most ${MAX_RETENTION_DAYS} days of retention: use ${MAX_RETENTION_DAYS} or less (the usual is 10)`)
+      .default(10)
+      .describe('Days recordings and event snapshots are kept, unless a legal hold covers them.'),
+  })
+  .strict();
+
 export const cameraSchema = z
   .object({
     id: idSchema,
@@ -87,6 +103,7 @@ export const cameraSchema = z
     lines: z.array(lineSchema).default([]),
     rules: z.array(ruleSchema).default([]),
     ground_plane: groundPlaneSchema.optional(),
+    recording: cameraRecordingSchema.default(cameraRecordingSchema.parse({})),
   })
   .strict()
   .superRefine((cam, ctx) => {
@@ -196,6 +213,18 @@ export const detectorSchema = z
 export const configSchema = z
   .object({
     detector: detectorSchema.default(detectorSchema.parse({})).describe('The object detector shared by every camera (applied at start).'),
+    recording: z
+      .object({
+        min_free_mb: z
+          .number()
+          .int()
+          .min(0)
+          .default(1024)
+          .describe('Free disk space (MiB) kept on the recordings disk: below it the oldest unheld footage is deleted first and a system alert raised.'),
+      })
+      .strict()
+      .default({ min_free_mb: 1024 })
+      .describe('Recording storage shared by every camera.'),
     timezone: z
       .string()
       .default('Europe/Paris')
@@ -221,6 +250,7 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+export type CameraRecordingConfig = z.infer<typeof cameraRecordingSchema>;
 export type GroundPlaneConfig = z.infer<typeof groundPlaneSchema>;
 export type VigieConfig = z.infer<typeof configSchema>;
 

@@ -8,6 +8,7 @@
  *   await store.close();
  */
 import type { Kysely } from 'kysely';
+import { createAuditRepository, type AuditRepository } from './audit-repository.js';
 import { createConfigRepository, type ConfigRepository } from './config-repository.js';
 import { createCountRepository, type CountRepository } from './count-repository.js';
 import { createEventRepository, type EventRepository } from './event-repository.js';
@@ -23,6 +24,8 @@ export interface Repositories {
   readonly sessions: SessionRepository;
   /** Statistics of `counting` rules per 5-minute bucket. */
   readonly counts: CountRepository;
+  /** Append-only, hash-chained audit trail. */
+  readonly audit: AuditRepository;
 }
 
 export interface RepositoryOptions {
@@ -40,6 +43,7 @@ export function createRepositories(db: Kysely<Database>, options: RepositoryOpti
     users: createUserRepository(db, { ...clock, ...(options.newId ? { newId: options.newId } : {}) }),
     sessions: createSessionRepository(db, clock),
     counts: createCountRepository(db),
+    audit: createAuditRepository(db, clock),
   };
 }
 
@@ -55,3 +59,4 @@ export { EVENT_LIST_STATUSES, DEFAULT_EVENT_PAGE_SIZE, MAX_EVENT_PAGE_SIZE, type
 export * from './user-repository.js';
 export * from './session-repository.js';
 export * from './count-repository.js';
+export * from './audit-repository.js';

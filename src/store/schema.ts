@@ -19,6 +19,10 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   counts: CountsTable;
+  segments: SegmentsTable;
+  recording_gaps: RecordingGapsTable;
+  legal_holds: LegalHoldsTable;
+  audit_log: AuditLogTable;
 }
 
 export interface ConfigVersionsTable {
@@ -176,4 +180,59 @@ export interface CountsTable {
   peak: number;
   /** Analysed frames the row covers (weights occupancy means when parts of a bucket merge). */
   frames: number;
+}
+
+/** One recorded segment file (`src/recording`): times of its first and last frame, its size and SHA-256. */
+export interface SegmentsTable {
+  id: string;
+  camera_id: string;
+  start_at: string;
+  end_at: string;
+  duration_s: number;
+  bytes: number;
+  sha256: string;
+  /** Relative to the recordings folder. */
+  path: string;
+  created_at: string;
+}
+
+/** A span a camera should have recorded but did not (stream down, disk full, Vigie stopped). */
+export interface RecordingGapsTable {
+  id: Generated<number>;
+  camera_id: string;
+  start_at: string;
+  end_at: string;
+  reason: string;
+}
+
+/** A judicial requisition: footage of these cameras in [from_at, to_at) survives retention until released. */
+export interface LegalHoldsTable {
+  id: string;
+  case_ref: string;
+  authority: string;
+  /** Camera ids as a JSON array. */
+  cameras: string;
+  from_at: string;
+  to_at: string;
+  /** End of the hold; null = until released. */
+  until_at: string | null;
+  note: string | null;
+  created_at: string;
+  created_by: string;
+  released_at: string | null;
+  released_by: string | null;
+  release_reason: string | null;
+}
+
+/** Append-only audit trail; each row's hash covers the previous row's hash (a broken chain shows tampering). */
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** JSON object of scalars. */
+  details: string;
+  prev_hash: string;
+  hash: string;
 }

@@ -4,6 +4,7 @@ import { StoreError } from '../errors.js';
 import { initialMigration } from './0001_initial.js';
 import { ruleCatalogueMigration } from './0002_rule_catalogue.js';
 import { countsMigration } from './0003_counts.js';
+import { recordingMigration } from './0004_recording.js';
 
 /**
  * Every migration, in order. Names sort in execution order (`0001_initial`,
@@ -14,6 +15,7 @@ export function storeMigrations(flavour: SchemaFlavour): Readonly<Record<string,
     '0001_initial': initialMigration(flavour),
     '0002_rule_catalogue': ruleCatalogueMigration(),
     '0003_counts': countsMigration(),
+    '0004_recording': recordingMigration(flavour),
   };
 }
 
