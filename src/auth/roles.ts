@@ -33,6 +33,7 @@ export const PERMISSIONS = [
   'retention.manage', // retention period and retention runs
   'reports.read', // trial statistics and the compliance report
   'system.read', // detailed health, metrics, version and resource use
+  'recordings.view_original', // play recorded footage as recorded (stream copy: not blurred); every playlist is audited
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,6 +45,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
     'events.act',
     'live.view',
     'live.view_unblurred',
+    'recordings.view_original',
     'recordings.view',
     'cameras.read',
     'cameras.write',

@@ -102,6 +102,22 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('retention')
+    .description('Retention under the law: delete expired recordings and snapshots (legal holds kept)')
+    .command('run')
+    .description('Apply retention once: expired, unheld segments and snapshots are deleted, then the oldest unheld footage under disk pressure; prints a summary and writes it to the audit log')
+    .option('--data <dir>', 'data folder (database, recordings, snapshots)', './data')
+    .option('--db <url>', 'database URL (default: SQLite in the data folder)')
+    .option('-c, --config <yaml>', 'take retention from this configuration (default: the configuration in force)')
+    .option('--now <iso>', 'plan for this time instead of now (e.g. 2026-03-11T10:00:00Z)')
+    .option('--dry-run', 'print what would be deleted, delete nothing')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (opts: RetentionRunCliOptions) => {
+      const { runRetentionCommand } = await import('./commands/retention.js');
+      await runRetentionCommand(opts);
+    });
+
+  program
     .command('demo')
     .description('Run Vigie with a demo camera on real street footage (PETS 2009, looping); prints the console URL and a login')
     .option('--data <dir>', 'data folder', './data')
@@ -131,6 +147,34 @@ export function buildProgram(): Command {
     .action(async (opts: BenchCliOptions) => {
       const { runBench } = await import('./commands/bench.js');
       await runBench(opts);
+    });
+
+  const evidenceCmd = program.command('evidence').description('Evidence for judicial requisitions: signed bundles of original recordings');
+  evidenceCmd
+    .command('export')
+    .description('Write a signed bundle (original segments, events, report, SHA-256 manifest, Ed25519 signature) of one camera over a time range')
+    .requiredOption('--camera <id>', 'camera id')
+    .requiredOption('--from <iso>', 'start, ISO 8601 with a zone (e.g. 2026-11-28T14:00:00Z or ...T15:00:00+01:00)')
+    .requiredOption('--to <iso>', 'end, ISO 8601 with a zone')
+    .requiredOption('-o, --out <zip>', 'bundle file to create (never overwritten)')
+    .option('--case <ref>', 'case reference of the judicial requisition')
+    .option('--reason <text>', 'why the footage is exported (recorded in the report and the audit log)')
+    .option('--anonymize', 'blur every detected person (re-encoded to H.264, marked in report and manifest; not for judicial requests)')
+    .option('--data <dir>', 'data folder (database, recordings, keys)', './data')
+    .option('--db <url>', 'database URL (default: SQLite in the data folder)')
+    .option('-c, --config <yaml>', 'take camera names and time zone from this file instead of the stored configuration')
+    .action(async (opts: EvidenceExportCliOptions) => {
+      const { runEvidenceExport } = await import('./commands/evidence.js');
+      await runEvidenceExport(opts);
+    });
+  evidenceCmd
+    .command('verify')
+    .description('Check a bundle: exits 0 and prints "valid", or exits 1 naming each altered, missing or added file')
+    .argument('<bundle>', 'bundle .zip')
+    .option('--key <pem>', "the instance's known public key (without it, only integrity is proven, not origin)")
+    .action(async (bundle: string, opts: EvidenceVerifyCliOptions) => {
+      const { runEvidenceVerify } = await import('./commands/evidence.js');
+      await runEvidenceVerify(bundle, opts);
     });
 
   return program;
@@ -185,6 +229,29 @@ export interface BenchCliOptions {
   step: number;
   json?: boolean;
   verbose?: boolean;
+}
+export interface EvidenceExportCliOptions {
+  camera: string;
+  from: string;
+  to: string;
+  out: string;
+  case?: string;
+  reason?: string;
+  anonymize?: boolean;
+  data: string;
+  db?: string;
+  config?: string;
+}
+export interface EvidenceVerifyCliOptions {
+  key?: string;
+}
+export interface RetentionRunCliOptions {
+  data: string;
+  db?: string;
+  config?: string;
+  now?: string;
+  dryRun?: boolean;
+  json?: boolean;
 }
 export interface DemoCliOptions {
   data: string;

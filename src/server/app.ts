@@ -14,6 +14,10 @@ import { authRoutes } from './routes/auth.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { countRoutes } from './routes/counts.js';
 import { eventRoutes } from './routes/events.js';
+import { evidenceRoutes } from './routes/evidence.js';
+import { recordingRoutes } from './routes/recordings.js';
+import { holdRoutes } from './routes/holds.js';
+import { retentionRoutes } from './routes/retention.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 
@@ -24,7 +28,9 @@ const STORE_STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, IN
 
 /** Every route of the API, in one table: registration, permission checks and the OpenAPI document all read it. */
 export function apiRoutes(deps: ServerDeps): RouteSpec[] {
-  const routes: RouteSpec[] = [...authRoutes(deps), ...eventRoutes(deps), ...cameraRoutes(deps), ...countRoutes(deps), ...userRoutes(deps)];
+  const routes: RouteSpec[] = [...authRoutes(deps), ...eventRoutes(deps), ...cameraRoutes(deps), ...countRoutes(deps), ...userRoutes(deps), ...recordingRoutes(deps)];
+  routes.push(...holdRoutes(deps), ...retentionRoutes(deps));
+  routes.push(...evidenceRoutes(deps));
   const openApi = (): Record<string, unknown> => buildOpenApi([...routes, ...system], deps.version);
   const system = systemRoutes(deps, openApi);
   routes.push(...system);

@@ -4,6 +4,9 @@ import type { VigieConfig } from '../config/schema.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { TrackSnapshot } from '../contracts/track.js';
 import type { CameraHealth } from '../pipeline/health.js';
+import type { EvidenceService } from '../evidence/service.js';
+import type { RecordingRuntime } from '../recording/index.js';
+import type { RetentionService } from '../recording/retention-run.js';
 import type { PreviewHub } from '../render/mjpeg.js';
 import type { Repositories } from '../store/index.js';
 import type { LiveHub } from './live-hub.js';
@@ -31,4 +34,10 @@ export interface ServerDeps {
   /** Session cookies without `Secure` on a loopback host (plain-http development and demo). */
   readonly allowInsecureLocalhost: boolean;
   readonly now: () => number;
+  /** Recorded footage (segment index, recorder states); absent when the server runs without recording. */
+  readonly recordings?: RecordingRuntime;
+  /** Retention runs (shared with the hourly schedule); absent: the retention routes answer 503. */
+  readonly retention?: RetentionService;
+  /** Evidence exports and the instance signing key; absent: the evidence routes answer 503. */
+  readonly evidence?: EvidenceService;
 }

@@ -13,9 +13,13 @@ import { sameJson } from '../pipeline/camera-changes.js';
 import { DETECTION_FLOOR_SCORE, type FrameResult } from '../pipeline/camera-pipeline.js';
 import type { CameraHealth } from '../pipeline/health.js';
 import { createSupervisorSet } from '../pipeline/supervisor-set.js';
+import { createRecorderManager, reconcileRecordings, statfsFreeSpace } from '../recording/index.js';
 import { createPreviewHub, type PreviewHub } from '../render/mjpeg.js';
 import type { CountRecord } from '../rules/types.js';
 import { renderEventSnapshot } from '../render/snapshot.js';
+import { createRetentionService, createSnapshotCatalog, scheduleRetention } from '../recording/retention-run.js';
+import { createEvidenceService } from '../evidence/service.js';
+import { createSegmentIndex } from '../recording/segment-index.js';
 import { createRepositories, openDatabase, type Repositories } from '../store/index.js';
 import { isShadowEvent } from '../store/event-codec.js';
 import { createEnginePool } from '../vision/detect/engine.js';
@@ -91,6 +95,20 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     const pool: DetectorPool | null = options.detectorPool === false ? null : await createEnginePool(config.detector, { minScore: DETECTION_FLOOR_SCORE, live: true });
     if (pool) resources.push(() => pool.close());
 
+    // Recording: reconcile the index with the folder before any recorder writes, then start them.
+    const recordingsDir = join(dataDir, 'recordings');
+    await mkdir(recordingsDir, { recursive: true });
+    const segmentIndex = createSegmentIndex(store.db);
+    const reconciled = await reconcileRecordings({ recordingsDir, index: segmentIndex, audit: repos.audit, clock: Date.now });
+    if (reconciled.actions.length > 0) {
+      const counts = new Map<string, number>();
+      for (const a of reconciled.actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
+      options.print(`recordings reconciled with the index: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')} (details in the audit log)`);
+    }
+    const recorders = createRecorderManager({ recordingsDir, index: segmentIndex, clock: Date.now, freeSpace: statfsFreeSpace, onLog: options.print });
+    await recorders.start(config, reconciled.interrupted);
+    resources.push(() => recorders.stop());
+
     const live = createLiveHub();
     const previews = new Map<string, PreviewHub>();
     const latest = new Map<string, { image: RgbFrame; tracks: readonly TrackSnapshot[] }>();
@@ -164,6 +182,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       preview: previewOf,
       async apply(next) {
         await supervisors.apply(next);
+        await recorders.apply(next);
         cameraConfig.clear();
         for (const c of next.cameras) {
           cameraConfig.set(c.id, c);
@@ -177,7 +196,50 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       await writes;
     });
 
-    const deps: ServerDeps = { repos, sessions, hasher, cameras, live, snapshotDir, version: VIGIE_VERSION, allowInsecureLocalhost: true, now: Date.now };
+    // Retention under the law: at start, then hourly; one run at a time (shared with POST /api/retention/run).
+    // (recordingsDir is created above, with the recorders.)
+    const retention = createRetentionService({
+      segments: segmentIndex,
+      holds: repos.holds,
+      snapshots: createSnapshotCatalog(store.db),
+      audit: repos.audit,
+      config: async () => (await repos.config.current())?.config ?? emptyConfig(),
+      recordingsDir,
+      snapshotDir,
+    });
+    const retentionSchedule = scheduleRetention(
+      async () => {
+        const summary = await retention.run({ trigger: 'schedule' });
+        if (summary.alert) options.print(`retention: ${summary.alert.message}`);
+        for (const error of summary.errors) options.print(`retention: ${error}`);
+      },
+      { intervalMs: HOUR_MS, onError: (err: unknown) => options.print(`retention run failed: ${String(err)}`) },
+    );
+    resources.push(() => retentionSchedule.stop());
+
+    const evidence = createEvidenceService({
+      dataDir,
+      db: store.db,
+      repos,
+      config: async () => (await repos.config.current())?.config ?? null,
+      vigieVersion: VIGIE_VERSION,
+      // One worker: an anonymised export must not starve the live cameras of detector time.
+      anonymize: { workers: 1 },
+    });
+    const deps: ServerDeps = {
+      repos,
+      sessions,
+      hasher,
+      cameras,
+      live,
+      snapshotDir,
+      retention,
+      evidence,
+      version: VIGIE_VERSION,
+      allowInsecureLocalhost: true,
+      now: Date.now,
+      recordings: { index: segmentIndex, recordingsDir, status: () => recorders.status() },
+    };
     const app = await createHttpServer(deps);
     resources.push(async () => {
       live.closeAll();

@@ -12,6 +12,7 @@ import { createAuditRepository, type AuditRepository } from './audit-repository.
 import { createConfigRepository, type ConfigRepository } from './config-repository.js';
 import { createCountRepository, type CountRepository } from './count-repository.js';
 import { createEventRepository, type EventRepository } from './event-repository.js';
+import { createHoldRepository, type HoldRepository } from './hold-repository.js';
 import type { Database } from './schema.js';
 import { createSessionRepository, type SessionRepository } from './session-repository.js';
 import type { Clock } from './time.js';
@@ -26,6 +27,8 @@ export interface Repositories {
   readonly counts: CountRepository;
   /** Append-only, hash-chained audit trail. */
   readonly audit: AuditRepository;
+  /** Legal holds (judicial requisitions); creation and release are audited. */
+  readonly holds: HoldRepository;
 }
 
 export interface RepositoryOptions {
@@ -44,6 +47,7 @@ export function createRepositories(db: Kysely<Database>, options: RepositoryOpti
     sessions: createSessionRepository(db, clock),
     counts: createCountRepository(db),
     audit: createAuditRepository(db, clock),
+    holds: createHoldRepository(db, clock),
   };
 }
 
@@ -60,3 +64,4 @@ export * from './user-repository.js';
 export * from './session-repository.js';
 export * from './count-repository.js';
 export * from './audit-repository.js';
+export * from './hold-repository.js';

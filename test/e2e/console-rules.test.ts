@@ -1,23 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPasswordHasher, type Argon2Params } from '../../src/auth/passwords.js';
+import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, requireConsoleTooling } from '../helpers/console-browser.js';
+import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { configSchema, type RuleConfig } from '../../src/config/schema.js';
 import type { VigieEvent } from '../../src/contracts/event.js';
 import type { CountRecord } from '../../src/rules/types.js';
-import { WEB_DIST } from '../../src/server/app.js';
 import { startVigie, type RunningVigie } from '../../src/server/runtime.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const ARGON2: Argon2Params = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
-const PASSWORD = 'correct horse battery 42';
 const CAMERA = 'parvis-mairie';
 
-if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
-if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`the console is not built (${WEB_DIST}): run npm run build:web (npm ci does it)`);
+requireConsoleTooling();
 
 /** A closed event of the camera, as the pipeline would store it. */
 function event(id: string, details: VigieEvent['details']): VigieEvent {
@@ -48,13 +43,13 @@ describe('rule catalogue and statistics in the console', () => {
   let vigie: RunningVigie;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   const failedRequests: string[] = [];
 
   async function login(username: string): Promise<void> {
     await page.goto(vigie.url);
     await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-password').fill(E2E_PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('logout').waitFor();
   }
@@ -67,7 +62,6 @@ describe('rule catalogue and statistics in the console', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigie-e2e-rules-'));
-    mkdirSync(ARTIFACTS, { recursive: true });
     const config = configSchema.parse({
       cameras: [
         {
@@ -81,19 +75,11 @@ describe('rule catalogue and statistics in the console', () => {
         },
       ],
     });
-    vigie = await startVigie({ dataDir: dir, config, port: 0, host: '127.0.0.1', argon2: ARGON2, print: () => undefined });
-    const hasher = createPasswordHasher(ARGON2);
+    vigie = await startVigie({ dataDir: dir, config, port: 0, host: '127.0.0.1', argon2: E2E_ARGON2, print: () => undefined });
+    const hasher = createPasswordHasher(E2E_ARGON2);
     // Zones and rules are the supervisor's (config.write); Vigie's admin role manages users and cameras only.
-    await vigie.repos.users.create({ username: 'superviseur', displayName: 'Superviseur', role: 'supervisor', passwordHash: await hasher.hash(PASSWORD) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'fr-FR' });
-    page.on('console', (m) => {
-      // Failed requests are checked one by one below, with their address.
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
-    });
+    await vigie.repos.users.create({ username: 'superviseur', displayName: 'Superviseur', role: 'supervisor', passwordHash: await hasher.hash(E2E_PASSWORD) });
+    ({ browser, page, consoleErrors } = await openConsoleBrowser({ viewport: { width: 1366, height: 900 }, locale: 'fr-FR' }, (text) => text.startsWith('Failed to load resource')));
     page.on('response', (r) => {
       const url = new URL(r.url());
       // 401: the console asking who is logged in before login; the disabled camera has no snapshot to draw on;

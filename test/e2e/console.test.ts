@@ -1,22 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPasswordHasher, type Argon2Params } from '../../src/auth/passwords.js';
+import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, requireConsoleTooling } from '../helpers/console-browser.js';
+import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { WEB_DIST } from '../../src/server/app.js';
 import { startVigie, type RunningVigie } from '../../src/server/runtime.js';
 import { datasetFile } from '../helpers/datasets.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const ARGON2: Argon2Params = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
-const PASSWORD = 'correct horse battery 42';
 const footage = datasetFile('pets09-s2l1/vtest.avi');
 
-if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
-if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`the console is not built (${WEB_DIST}): run npm run build:web (npm ci does it)`);
+requireConsoleTooling();
 
 /** Polls until `check` returns a value (the browser and the cameras run in real time). */
 async function eventually<T>(check: () => Promise<T | null | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
@@ -37,34 +32,25 @@ describe.skipIf(footage.missing)('operator console in Chromium', () => {
   let vigie: RunningVigie;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   async function login(username: string): Promise<void> {
     await page.goto(vigie.url);
     await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-password').fill(E2E_PASSWORD);
     await page.getByTestId('login-submit').click();
   }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigie-e2e-'));
-    mkdirSync(ARTIFACTS, { recursive: true });
     const demo = loadConfigFile('examples/demo.yaml');
     const config = { ...demo, cameras: demo.cameras.map((c) => ({ ...c, source: footage.path, loop: true })) };
-    vigie = await startVigie({ dataDir: dir, config, port: 0, host: '127.0.0.1', argon2: ARGON2, print: () => undefined });
-    const hasher = createPasswordHasher(ARGON2);
+    vigie = await startVigie({ dataDir: dir, config, port: 0, host: '127.0.0.1', argon2: E2E_ARGON2, print: () => undefined });
+    const hasher = createPasswordHasher(E2E_ARGON2);
     for (const role of ['operator', 'supervisor'] as const) {
-      await vigie.repos.users.create({ username: role, displayName: role, role, passwordHash: await hasher.hash(PASSWORD) });
+      await vigie.repos.users.create({ username: role, displayName: role, role, passwordHash: await hasher.hash(E2E_PASSWORD) });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('console', (m) => {
-      // A 401 from /api/auth/me before login is how the console learns it must show the login form.
-      if (m.type() === 'error' && !m.text().includes('401')) consoleErrors.push(m.text());
-    });
+    ({ browser, page, consoleErrors } = await openConsoleBrowser({ viewport: { width: 1280, height: 720 } }, (text) => text.includes('401')));
   });
   afterAll(async () => {
     await browser?.close();

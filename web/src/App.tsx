@@ -12,7 +12,9 @@ import { AlertQueue, type QueueState } from './screens/AlertQueue.js';
 import { CameraAdmin } from './screens/CameraAdmin.js';
 import { CameraWall } from './screens/CameraWall.js';
 import { EventDetail } from './screens/EventDetail.js';
+import { Holds } from './screens/Holds.js';
 import { Login } from './screens/Login.js';
+import { Recordings } from './screens/Recordings.js';
 import { Statistics } from './screens/Statistics.js';
 import { Users } from './screens/Users.js';
 import { ZoneEditor } from './screens/ZoneEditor.js';
@@ -21,6 +23,8 @@ const NAV: { route: Route; label: TKey; needs: Permission; testid: string }[] = 
   { route: { name: 'queue' }, label: 'nav.queue', needs: 'events.read', testid: 'nav-queue' },
   { route: { name: 'cameras' }, label: 'nav.cameras', needs: 'cameras.read', testid: 'nav-cameras' },
   { route: { name: 'stats' }, label: 'nav.stats', needs: 'events.read', testid: 'nav-stats' },
+  { route: { name: 'recordings' }, label: 'nav.recordings', needs: 'recordings.view', testid: 'nav-recordings' },
+  { route: { name: 'holds' }, label: 'nav.holds', needs: 'holds.manage', testid: 'nav-holds' },
   { route: { name: 'setup' }, label: 'nav.setup', needs: 'config.write', testid: 'nav-setup' },
   { route: { name: 'cameraAdmin' }, label: 'nav.cameraAdmin', needs: 'cameras.write', testid: 'nav-camera-admin' },
   { route: { name: 'users' }, label: 'nav.users', needs: 'users.read', testid: 'nav-users' },
@@ -43,6 +47,10 @@ function needs(route: Route): Permission | null {
     case 'stats':
       // GET /api/cameras/:id/counts needs events.read (anonymous counts, no image).
       return 'events.read';
+    case 'recordings':
+      return 'recordings.view';
+    case 'holds':
+      return 'holds.manage';
     case 'home':
       return null;
   }
@@ -117,6 +125,12 @@ function Console() {
         break;
       case 'stats':
         screen = <Statistics />;
+        break;
+      case 'recordings':
+        screen = <Recordings key={route.at ?? ''} cameraParam={route.camera} at={route.at} />;
+        break;
+      case 'holds':
+        screen = <Holds />;
         break;
       case 'home':
         screen = home ? <Loading /> : <Forbidden />;

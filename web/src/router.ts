@@ -12,6 +12,8 @@ export type Route =
   | { name: 'cameraAdmin' }
   | { name: 'users' }
   | { name: 'stats' }
+  | { name: 'recordings'; camera?: string; at?: string }
+  | { name: 'holds' }
   | { name: 'home' };
 
 export function parseRoute(hash: string): Route {
@@ -29,6 +31,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'users' };
     case 'stats':
       return { name: 'stats' };
+    case 'recordings':
+      return { name: 'recordings', ...(parts[1] ? { camera: parts[1] } : {}), ...(parts[1] && parts[2] ? { at: parts[2] } : {}) };
+    case 'holds':
+      return { name: 'holds' };
     case 'admin':
       // Not under #/setup/: a camera may well be called "cameras" (#/setup/<camera> is the zone editor).
       return parts[1] === 'cameras' ? { name: 'cameraAdmin' } : { name: 'home' };
@@ -51,6 +57,10 @@ export function href(route: Route): string {
       return '#/users';
     case 'stats':
       return '#/stats';
+    case 'recordings':
+      return route.camera ? `#/recordings/${encodeURIComponent(route.camera)}${route.at ? `/${encodeURIComponent(route.at)}` : ''}` : '#/recordings';
+    case 'holds':
+      return '#/holds';
     case 'cameraAdmin':
       return '#/admin/cameras';
     case 'home':

@@ -1,6 +1,7 @@
 /** Small shared pieces: severity and camera-state badges, toasts, the clock tick, preferences. */
 import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Alert, Badge, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { isApiError } from '../api/client.js';
 import type { CameraState, EventItem, Severity } from '../api/types.js';
 import { useI18n, type TKey } from '../i18n.js';
 
@@ -70,6 +71,16 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
           {t('common.retry')}
         </Button>
       )}
+    </Alert>
+  );
+}
+
+/** Why a form's request failed: "not allowed" for a 403, the server's message otherwise. */
+export function RequestError({ error, testid }: { error: Error; testid: string }) {
+  const { t } = useI18n();
+  return (
+    <Alert color="red" variant="light" role="alert" data-testid={testid}>
+      {isApiError(error, 403) ? t('common.forbidden') : t('common.error', { message: error.message })}
     </Alert>
   );
 }

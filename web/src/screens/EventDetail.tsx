@@ -7,6 +7,7 @@ import { useI18n } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useSession } from '../session.js';
 import { ACTION_SHORTCUTS, ActionButtons, ShortcutLegend, useActions, useShortcuts } from '../components/actions.js';
+import { ClipDialog } from '../components/ClipDialog.js';
 import { ErrorBox, Labeled, Loading, SeverityBadge } from '../components/common.js';
 import { HandlingBadges } from './AlertQueue.js';
 
@@ -19,6 +20,8 @@ export function EventDetail({ id }: { id: string }) {
   const { act, modal, dialogOpen, addNote, pending } = useActions();
   const [note, setNote] = useState('');
   const [imgFailed, setImgFailed] = useState(false);
+  const [clipOpen, setClipOpen] = useState(false);
+  const canClip = can('recordings.view_original');
   const item = q.data?.item;
 
   useShortcuts(
@@ -30,7 +33,7 @@ export function EventDetail({ id }: { id: string }) {
       Escape: () => navigate({ name: 'queue' }),
       Backspace: () => navigate({ name: 'queue' }),
     },
-    !dialogOpen,
+    !dialogOpen && !clipOpen,
   );
 
   const back = (
@@ -71,6 +74,13 @@ export function EventDetail({ id }: { id: string }) {
         <HandlingBadges item={item} />
       </Group>
       {canAct && <ActionButtons item={item} onAct={(k) => act(item, k)} />}
+      {canClip && (
+        <Group>
+          <Button variant="outline" size="md" onClick={() => setClipOpen(true)} data-testid="event-clip">
+            {t('clip.open')}
+          </Button>
+        </Group>
+      )}
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Paper withBorder p="xs">
@@ -173,6 +183,7 @@ export function EventDetail({ id }: { id: string }) {
         </Grid.Col>
       </Grid>
       {modal}
+      {canClip && <ClipDialog event={ev} opened={clipOpen} onClose={() => setClipOpen(false)} cameraName={camName} />}
     </Stack>
   );
 }

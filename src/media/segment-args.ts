@@ -1,0 +1,71 @@
+/**
+ * Pure argv builder of the recorder: the camera's first video stream copied
+ * (no re-encoding) into MPEG-TS segments, each completed segment announced as a
+ * CSV line on stdout. Nothing here spawns or reads the clock.
+ */
+import { MediaError } from './errors.js';
+import { DEFAULT_NETWORK_TIMEOUT_MS, sourceKind } from './ffmpeg-args.js';
+
+export interface SegmentArgsOptions {
+  /** File path, rtsp(s):// or http(s):// URL. */
+  readonly source: string;
+  /** Target segment length in seconds; segments are cut at the first keyframe after it. */
+  readonly segmentS: number;
+  /**
+   * Output pattern of the segments being written, with one `%d`-style counter
+   * (e.g. `/rec/gare/.incoming/1700000000000-%06d.ts.part`); the recorder renames each one once complete.
+   */
+  readonly outputPattern: string;
+  /** Files only: read in real time and loop forever, as the demo camera does. */
+  readonly loop?: boolean;
+  /** Network sources: socket I/O timeout. */
+  readonly networkTimeoutMs?: number;
+}
+
+/** One line of `-segment_list_type csv`: file name, start and end in stream seconds. */
+export interface SegmentListEntry {
+  readonly file: string;
+  readonly startS: number;
+  readonly endS: number;
+}
+
+/** argv (without `ffmpeg`) of one recorder run. `-nostdin` is left out: stop() asks ffmpeg to quit with `q`. */
+export function buildSegmentArgs(options: SegmentArgsOptions): string[] {
+  const kind = sourceKind(options.source);
+  const bad = (reason: string): MediaError => new MediaError('INVALID_OPTIONS', options.source, reason);
+  if (!(Number.isFinite(options.segmentS) && options.segmentS >= 1)) throw bad(`segment length must be >= 1 s, got ${options.segmentS}`);
+  if (!/%0?\d*d/.test(options.outputPattern)) throw bad(`segment output pattern needs a %d counter, got ${options.outputPattern}`);
+  if (kind !== 'file' && options.loop === true) throw bad('loop applies to files only (network sources are live)');
+  const timeoutUs = String(Math.round((options.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS) * 1000));
+  const args = ['-hide_banner', '-loglevel', 'error'];
+  if (kind === 'rtsp') args.push('-rtsp_transport', 'tcp', '-timeout', timeoutUs);
+  if (kind === 'http') args.push('-rw_timeout', timeoutUs);
+  // A file is read at its own rate, like a camera delivers it, so recorded time is wall time.
+  if (kind === 'file') args.push('-re');
+  if (options.loop === true) args.push('-stream_loop', '-1');
+  args.push(
+    '-i', options.source,
+    '-map', '0:v:0', '-an', '-c', 'copy',
+    '-f', 'segment',
+    '-segment_time', String(options.segmentS),
+    '-segment_format', 'mpegts',
+    '-reset_timestamps', '1',
+    '-segment_list', 'pipe:1',
+    '-segment_list_type', 'csv',
+    options.outputPattern,
+  );
+  return args;
+}
+
+/** Parses one CSV line of the segment list; null for anything else. */
+export function parseSegmentListLine(line: string): SegmentListEntry | null {
+  const match = /^(.*),(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(line.trim());
+  if (!match) return null;
+  // The CSV quotes names holding commas or quotes; ours never do, but unquote anyway.
+  const raw = match[1] as string;
+  const file = raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw;
+  const startS = Number(match[2]);
+  const endS = Number(match[3]);
+  if (file === '' || !(endS >= startS)) return null;
+  return { file, startS, endS };
+}

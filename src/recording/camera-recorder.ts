@@ -1,0 +1,277 @@
+/**
+ * Continuous recording of one camera: keeps a recorder run (ffmpeg, stream
+ * copy) going, restarts it with backoff when it dies, stops it while the disk
+ * is too full and resumes when space returns, indexes every completed segment
+ * and records what was not recorded as a gap.
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../media/backoff.js';
+import { isMediaError, mediaErrorFromStderr } from '../media/errors.js';
+import { probeSource } from '../media/ffprobe.js';
+import { startRecorderRun, type CompletedSegment, type RecorderRun, type RecorderRunOptions } from '../media/recorder.js';
+import type { Clock } from '../store/time.js';
+import { isDiskFullError, type FreeSpaceProbe } from './disk-space.js';
+import { finalizeSegment, TruncatedSegmentError } from './finalize.js';
+import { incomingPattern, PART_SUFFIX } from './layout.js';
+import type { SegmentIndex } from './segment-index.js';
+
+export const RECORDER_STATES = ['recording', 'stopped', 'disk_full', 'error'] as const;
+export type RecorderState = (typeof RECORDER_STATES)[number];
+
+/** Why a span was not recorded. */
+export type GapReason = 'stream_down' | 'vigie_stopped' | 'disk_full' | 'lost_on_crash' | 'recording_disabled';
+
+export interface RecorderStatus {
+  readonly camera: string;
+  readonly state: RecorderState;
+  /** ISO time the state began. */
+  readonly since: string;
+  /** ISO end of the last indexed segment, null before the first. */
+  readonly lastSegmentAt: string | null;
+  /** What went wrong, fit for an operator (state disk_full or error); null otherwise. */
+  readonly error: string | null;
+}
+
+export interface CameraRecorderOptions {
+  readonly camera: string;
+  readonly source: string;
+  readonly loop: boolean;
+  readonly segmentS: number;
+  readonly recordingsDir: string;
+  readonly index: SegmentIndex;
+  readonly clock: Clock;
+  readonly freeSpace: FreeSpaceProbe;
+  /** Recording stops below this many free bytes and resumes above it. */
+  readonly minFreeBytes: number;
+  /** How often free space is checked while recording and while waiting for space. Default 10 s. */
+  readonly diskPollMs?: number;
+  readonly backoff?: BackoffPolicy;
+  readonly random?: () => number;
+  /** End of the camera's last indexed segment and why nothing was recorded since (the first gap). */
+  readonly resumeFrom?: { readonly atMs: number; readonly reason: GapReason } | null;
+  readonly onLog?: (line: string) => void;
+  /** Starts one ffmpeg run; injected by tests. */
+  readonly startRun?: (options: RecorderRunOptions) => RecorderRun;
+  /** Codec of the source's video (ffprobe); injected by tests. Null skips the check. */
+  readonly probeCodec?: ((source: string) => Promise<string>) | null;
+}
+
+/** Video codecs MPEG-TS carries, so a stream copy stays playable (cameras send H.264 or H.265). */
+export const TS_VIDEO_CODECS: ReadonlySet<string> = new Set(['h264', 'hevc', 'mpeg2video', 'mpeg1video', 'mpeg4']);
+
+const probeCodecWithFfprobe = async (source: string): Promise<string> => (await probeSource(source, { timeoutMs: 20_000 })).codec;
+
+export interface CameraRecorder {
+  readonly camera: string;
+  status(): RecorderStatus;
+  /** Stops ffmpeg (the segment being written is completed and indexed); resolves once it is reaped. */
+  stop(): Promise<void>;
+}
+
+/** Spans shorter than this between two segments are timing noise, not gaps. */
+const GAP_TOLERANCE_MS = 1500;
+/** A completed segment's computed start within this of the previous end continues it exactly. */
+const CHAIN_TOLERANCE_MS = 2000;
+
+export function startCameraRecorder(options: CameraRecorderOptions): CameraRecorder {
+  const { camera, clock, index } = options;
+  const log = (line: string): void => options.onLog?.(`recording ${camera}: ${line}`);
+  const diskPollMs = options.diskPollMs ?? 10_000;
+  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  const startRun = options.startRun ?? startRecorderRun;
+  const iso = (ms: number): string => new Date(ms).toISOString();
+
+  let state: RecorderState = 'recording';
+  let since = clock();
+  let error: string | null = null;
+  let lastSegmentEnd: number | null = options.resumeFrom?.atMs ?? null;
+  let down: { sinceMs: number; reason: GapReason } | null = options.resumeFrom ? { sinceMs: options.resumeFrom.atMs, reason: options.resumeFrom.reason } : null;
+  let stopping = false;
+  let run: RecorderRun | null = null;
+  let wake: (() => void) | null = null;
+
+  const setState = (next: RecorderState, message: string | null): void => {
+    if (next !== state || message !== error) {
+      if (next !== state) since = clock();
+      if (next !== state || message) log(message ? `${next}: ${message}` : next);
+      state = next;
+      error = message;
+    }
+  };
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
+  const markDown = (reason: GapReason, atMs: number): void => {
+    if (down === null) down = { sinceMs: lastSegmentEnd ?? atMs, reason };
+  };
+  const freeBytes = async (): Promise<number> => {
+    try {
+      return await options.freeSpace(options.recordingsDir);
+    } catch (err) {
+      log(`free space unknown (${String(err)}): recording anyway`);
+      return Number.POSITIVE_INFINITY;
+    }
+  };
+  const diskFullMessage = (free: number): string =>
+    `disk almost full: ${Math.floor(free / 1048576)} MiB free, recording needs ${Math.ceil(options.minFreeBytes / 1048576)} MiB; free space (retention, legal holds) and recording resumes by itself`;
+
+  let diskFullDuringRun: string | null = null;
+
+  const onSegment = async (segment: CompletedSegment): Promise<void> => {
+    const durationMs = Math.max(0, Math.round((segment.endS - segment.startS) * 1000));
+    let startMs = segment.receivedAtMs - durationMs;
+    // Within a run, segments follow each other exactly; after any stop the new start is measured.
+    if (down === null && lastSegmentEnd !== null && Math.abs(startMs - lastSegmentEnd) <= CHAIN_TOLERANCE_MS) startMs = lastSegmentEnd;
+    const endMs = startMs + durationMs;
+    // The gap before the segment is written first: whoever sees the segment sees the gap too.
+    if (down !== null && startMs - down.sinceMs > GAP_TOLERANCE_MS) {
+      const gap = { camera, start: iso(down.sinceMs), end: iso(startMs), reason: down.reason };
+      await index.addGap(gap).catch((err: unknown) => log(`gap could not be stored: ${String(err)}`));
+      down = { sinceMs: startMs, reason: down.reason };
+    }
+    try {
+      await finalizeSegment(index, { recordingsDir: options.recordingsDir, camera, tempPath: segment.path, startMs, endMs, createdAt: iso(clock()) });
+    } catch (err) {
+      if (err instanceof TruncatedSegmentError) {
+        // ffmpeg is failing on a write and ends by itself; its exit says why.
+        log(err.message);
+        return;
+      }
+      const message = `segment ${segment.path} could not be indexed: ${String(err)}`;
+      if (isDiskFullError(String(err))) diskFullDuringRun = message;
+      log(message);
+      void run?.stop();
+      return;
+    }
+    down = null;
+    lastSegmentEnd = endMs;
+  };
+
+  const probeCodec = options.probeCodec === undefined ? probeCodecWithFfprobe : options.probeCodec;
+  /** true once the source's codec is known to fit MPEG-TS; false when it never will (the recorder waits for a new config). */
+  const codecFits = async (): Promise<boolean | null> => {
+    if (probeCodec === null) return true;
+    try {
+      const codec = await probeCodec(options.source);
+      if (TS_VIDEO_CODECS.has(codec)) return true;
+      setState('error', `the camera sends ${codec} video, which cannot be recorded without re-encoding (MPEG-TS carries ${[...TS_VIDEO_CODECS].join(', ')}): set the camera to H.264 or H.265`);
+      return false;
+    } catch (err) {
+      setState('error', `${isMediaError(err) ? err.message : String(err)}; retrying`);
+      return null;
+    }
+  };
+
+  const loop = async (): Promise<void> => {
+    let attempt = 0;
+    let codecChecked = false;
+    while (!stopping) {
+      if (!codecChecked) {
+        const fits = await codecFits();
+        if (fits === false) return; // a configuration change (new source) replaces this recorder
+        if (fits === null) {
+          markDown('stream_down', clock());
+          await sleep(backoffDelayMs(attempt++, policy, options.random));
+          continue;
+        }
+        codecChecked = true;
+      }
+      const free = await freeBytes();
+      if (free < options.minFreeBytes) {
+        markDown('disk_full', clock());
+        setState('disk_full', diskFullMessage(free));
+        await sleep(diskPollMs);
+        continue;
+      }
+      diskFullDuringRun = null;
+      const runStart = clock();
+      const pattern = incomingPattern(options.recordingsDir, camera, String(runStart));
+      try {
+        await mkdir(dirname(pattern), { recursive: true });
+      } catch (err) {
+        markDown(isDiskFullError(String(err)) ? 'disk_full' : 'stream_down', runStart);
+        setState(isDiskFullError(String(err)) ? 'disk_full' : 'error', `cannot create ${dirname(pattern)}: ${String(err)}`);
+        await sleep(diskPollMs);
+        continue;
+      }
+      // stop() may have come during an await above: it found no run to stop, so none may start now.
+      if (stopping) break;
+      const current = startRun({
+        source: options.source,
+        segmentS: options.segmentS,
+        outputPattern: pattern,
+        loop: options.loop,
+        now: clock,
+        onSegment,
+        onHandlerError: (err) => log(String(err)),
+      });
+      run = current;
+      setState('recording', null);
+      const watch = setInterval(() => {
+        void freeBytes().then((bytes) => {
+          if (bytes < options.minFreeBytes && diskFullDuringRun === null) {
+            diskFullDuringRun = diskFullMessage(bytes);
+            void current.stop();
+          }
+        });
+      }, diskPollMs);
+      const exit = await current.done;
+      clearInterval(watch);
+      run = null;
+      await removeLeftovers(dirname(pattern), `${runStart}-`);
+      if (stopping) break;
+      const stderr = exit.stderrTail.join('\n');
+      if (diskFullDuringRun !== null || isDiskFullError(stderr)) {
+        markDown('disk_full', clock());
+        setState('disk_full', diskFullDuringRun ?? `disk full while writing (${exit.stderrTail.at(-1) ?? 'no space left'}): free space (retention, legal holds) and recording resumes by itself`);
+        await sleep(diskPollMs); // then the loop checks free space before starting again
+        continue;
+      }
+      markDown('stream_down', clock());
+      if (exit.segments > 0) attempt = 0;
+      const reason = exit.spawnError ? `ffmpeg could not be started (${exit.spawnError.code ?? exit.spawnError.message}): install ffmpeg` : mediaErrorFromStderr(options.source, exit.stderrTail).message;
+      const delay = backoffDelayMs(attempt, policy, options.random);
+      attempt += 1;
+      setState('error', `${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
+      await sleep(delay);
+    }
+  };
+  /** A run that ended without completing its last segment (ffmpeg died, write failed) leaves a partial file: never indexed, so removed. */
+  const removeLeftovers = async (dir: string, prefix: string): Promise<void> => {
+    try {
+      for (const name of await readdir(dir)) {
+        if (!name.startsWith(prefix) || !name.endsWith(PART_SUFFIX)) continue;
+        await rm(join(dir, name), { force: true });
+        log(`incomplete segment ${name} removed (the recorder ended before completing it)`);
+      }
+    } catch (err) {
+      log(`incomplete segments of ${dir} could not be removed: ${String(err)}`);
+    }
+  };
+
+  const done = loop().catch((err: unknown) => {
+    setState('error', `recorder failed: ${String(err)}`);
+  });
+
+  return {
+    camera,
+    status: () => ({ camera, state, since: iso(since), lastSegmentAt: lastSegmentEnd === null ? null : iso(lastSegmentEnd), error }),
+    async stop() {
+      stopping = true;
+      wake?.();
+      await run?.stop();
+      await done;
+      setState('stopped', null);
+    },
+  };
+}

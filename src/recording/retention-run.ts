@@ -1,0 +1,347 @@
+/**
+ * Executes retention: gathers what is stored, plans with `retention.ts`, deletes
+ * files and their references together, and writes one `retention.run` summary
+ * to the audit log.
+ *
+ * Order of a deletion: the FILE first, then its index row (or the event's
+ * snapshot reference). A crash between the two leaves a row whose file is gone;
+ * that row is still expired, so the next run finds it again, tolerates the
+ * missing file and removes the row: retention heals itself, and no footage can
+ * outlive its retention unknown to the index (the opposite order could leave a
+ * file nobody lists, kept past the legal limit until some reconciliation finds it).
+ */
+import { statfs, unlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { VigieConfig } from '../config/schema.js';
+import type { AuditRepository } from '../store/audit-repository.js';
+import { SYSTEM_ACTOR } from '../store/audit-repository.js';
+import type { HoldRepository } from '../store/hold-repository.js';
+import type { Database } from '../store/schema.js';
+import type { SegmentIndex } from './segment-index.js';
+import { expiryCutoff, planDiskPressure, planRetention, retentionDaysOf, DEFAULT_RETENTION_DAYS, type DiskAlert, type RetentionPlan, type SegmentRef, type SnapshotRef } from './retention.js';
+
+/** Event snapshots still referenced by event rows (the `events.snapshot` column). */
+export interface SnapshotCatalog {
+  /** Events with a snapshot reference that started before `before` (ISO). */
+  referencedBefore(before: string): Promise<readonly SnapshotRef[]>;
+  /** Clears the snapshot reference of these events; returns how many changed. */
+  clear(eventIds: readonly string[]): Promise<number>;
+}
+
+/** The catalogue over the events table: the event rows stay, only their snapshot reference goes. */
+export function createSnapshotCatalog(db: Kysely<Database>): SnapshotCatalog {
+  return {
+    async referencedBefore(before) {
+      const rows = await db.selectFrom('events').select(['id', 'camera', 'start_at']).where('snapshot', 'is not', null).where('start_at', '<', before).orderBy('start_at').execute();
+      return rows.map((r) => ({ eventId: r.id, camera: r.camera, time: r.start_at }));
+    },
+    async clear(eventIds) {
+      let changed = 0;
+      for (let i = 0; i < eventIds.length; i += 500) {
+        const result = await db.updateTable('events').set({ snapshot: null }).where('id', 'in', eventIds.slice(i, i + 500)).executeTakeFirst();
+        changed += Number(result.numUpdatedRows);
+      }
+      return changed;
+    },
+  };
+}
+
+/** What a run reads and writes, behind narrow ports. */
+export interface RetentionDeps {
+  readonly segments: Pick<SegmentIndex, 'list' | 'remove'>;
+  readonly holds: Pick<HoldRepository, 'list'>;
+  readonly snapshots: SnapshotCatalog;
+  readonly audit: Pick<AuditRepository, 'append'>;
+  /** The configuration in force (read at each run: retention may have changed). */
+  config(): Promise<VigieConfig>;
+  /** `<data>/recordings`: segment paths are relative to it. */
+  readonly recordingsDir: string;
+  /** `<data>/snapshots`: `<event id>.jpg`. */
+  readonly snapshotDir: string;
+  /** Free bytes on the recordings disk; default statfs. */
+  readonly freeBytes?: (dir: string) => Promise<number>;
+  /** Deletes a file; default fs unlink (tests inject failures). */
+  readonly unlink?: (path: string) => Promise<void>;
+  /** Wall clock (ms); default Date.now. */
+  readonly now?: () => number;
+}
+
+export interface RetentionRunOptions {
+  /** Plan and report, delete nothing. */
+  readonly dryRun?: boolean;
+  /** Plan for this time instead of the clock's (ms). */
+  readonly now?: number;
+  /** Audit actor: a user id, or 'system' (default). */
+  readonly actor?: string;
+  /** Where the run came from, kept in the audit entry: `schedule`, `cli`, `api`. */
+  readonly trigger?: string;
+  /** A dry run that writes no audit entry (the console's preview); ignored unless `dryRun`. */
+  readonly preview?: boolean;
+}
+
+export interface RetentionSummary {
+  readonly now: string;
+  readonly dryRun: boolean;
+  /** Expired segments deleted (or that would be, on a dry run). */
+  readonly segmentsDeleted: number;
+  /** Segments deleted under disk pressure, before their retention ended. */
+  readonly pressureSegmentsDeleted: number;
+  readonly snapshotsDeleted: number;
+  readonly bytesFreed: number;
+  /** Expired segments and snapshots kept because a legal hold covers them. */
+  readonly heldSegmentsKept: number;
+  readonly heldSnapshotsKept: number;
+  /** Files that were already gone (their rows were removed all the same). */
+  readonly missingFiles: number;
+  /** Files that could not be deleted (kept indexed, retried next run), one line each. */
+  readonly errors: readonly string[];
+  readonly freeBytes: number | null;
+  readonly alert: DiskAlert | null;
+  /** The retention plan itself (lists of what went, and what holds kept). */
+  readonly plan: RetentionPlan;
+  readonly pressure: readonly SegmentRef[];
+}
+
+const CHUNK = 100;
+
+/** One retention run: expiry, then disk pressure, then one audit entry. */
+export async function runRetention(deps: RetentionDeps, options: RetentionRunOptions = {}): Promise<RetentionSummary> {
+  const nowMs = options.now ?? (deps.now ?? Date.now)();
+  const dryRun = options.dryRun === true;
+  const config = await deps.config();
+  const retentionDays = new Map(config.cameras.map((c) => [c.id, c.recording.retention_days]));
+  // Candidates: anything older than the shortest retention in force; the plan applies each camera's own.
+  const shortest = Math.min(DEFAULT_RETENTION_DAYS, ...[...retentionDays.keys()].map((id) => retentionDaysOf(id, retentionDays)));
+  const before = expiryCutoff(nowMs, shortest);
+  const holds = await deps.holds.list();
+  const plan = planRetention({
+    now: nowMs,
+    segments: await deps.segments.list({ endedBefore: before, order: 'oldest' }),
+    snapshots: await deps.snapshots.referencedBefore(before),
+    holds,
+    retentionDays,
+  });
+
+  const removeFile = deps.unlink ?? ((path: string) => unlink(path));
+  const errors: string[] = [];
+  let missingFiles = 0;
+  let bytesFreed = 0;
+
+  /** Deletes the files of a batch; returns those now gone (the caller removes their rows) and those already missing. */
+  const deleteFiles = async <T>(items: readonly T[], pathOf: (item: T) => string | null, what: (item: T) => string): Promise<{ done: T[]; missing: Set<T> }> => {
+    const done: T[] = [];
+    const missing = new Set<T>();
+    for (const item of items) {
+      const path = pathOf(item);
+      if (path === null) {
+        errors.push(`${what(item)}: its path would leave its folder, not deleted (correct that row in the database by hand)`);
+        continue;
+      }
+      try {
+        await removeFile(path);
+        done.push(item);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          missingFiles += 1;
+          missing.add(item);
+          done.push(item);
+        } else {
+          errors.push(`${what(item)}: ${code ?? String(err)} deleting ${path}; kept in the index, retried next run`);
+        }
+      }
+    }
+    return { done, missing };
+  };
+
+  const deleteSegments = async (segments: readonly SegmentRef[]): Promise<number> => {
+    let deleted = 0;
+    for (let i = 0; i < segments.length; i += CHUNK) {
+      const batch = segments.slice(i, i + CHUNK);
+      const { done, missing } = await deleteFiles(batch, (s) => insideFolder(deps.recordingsDir, s.path), (s) => `segment ${s.id} of camera ${s.camera}`);
+      await deps.segments.remove(done.map((s) => s.id));
+      deleted += done.length;
+      bytesFreed += done.reduce((n, s) => n + (missing.has(s) ? 0 : s.bytes), 0);
+    }
+    return deleted;
+  };
+
+  let segmentsDeleted = plan.segments.length;
+  let snapshotsDeleted = plan.snapshots.length;
+  if (!dryRun) {
+    segmentsDeleted = await deleteSegments(plan.segments);
+    snapshotsDeleted = 0;
+    for (let i = 0; i < plan.snapshots.length; i += CHUNK) {
+      const batch = plan.snapshots.slice(i, i + CHUNK);
+      const { done } = await deleteFiles(batch, (s) => snapshotPath(deps.snapshotDir, s.eventId), (s) => `snapshot of event ${s.eventId}`);
+      await deps.snapshots.clear(done.map((s) => s.eventId));
+      snapshotsDeleted += done.length;
+    }
+  } else {
+    bytesFreed = plan.bytes;
+  }
+
+  // Disk pressure, measured after the expiry (estimated on a dry run).
+  const freeOf = deps.freeBytes ?? diskFreeBytes;
+  let freeBytes: number | null = null;
+  let alert: DiskAlert | null = null;
+  let pressure: readonly SegmentRef[] = [];
+  let pressureSegmentsDeleted = 0;
+  try {
+    freeBytes = (await freeOf(deps.recordingsDir)) + (dryRun ? plan.bytes : 0);
+  } catch (err) {
+    errors.push(`free space of ${deps.recordingsDir} unknown (${(err as NodeJS.ErrnoException).code ?? String(err)}): disk pressure not checked`);
+  }
+  if (freeBytes !== null && freeBytes < config.recording.min_free_mb * 1024 * 1024) {
+    const gone = new Set(plan.segments.map((s) => s.id));
+    const remaining = (await deps.segments.list({ order: 'oldest' })).filter((s) => !gone.has(s.id));
+    const pressurePlan = planDiskPressure({ now: nowMs, freeBytes, minFreeMb: config.recording.min_free_mb, segments: remaining, holds });
+    pressure = pressurePlan.segments;
+    alert = pressurePlan.alert;
+    if (dryRun) {
+      pressureSegmentsDeleted = pressure.length;
+      bytesFreed += pressurePlan.bytes;
+    } else {
+      pressureSegmentsDeleted = await deleteSegments(pressure);
+    }
+  }
+
+  const summary: RetentionSummary = {
+    now: plan.now,
+    dryRun,
+    segmentsDeleted,
+    pressureSegmentsDeleted,
+    snapshotsDeleted,
+    bytesFreed,
+    heldSegmentsKept: plan.heldSegments.length,
+    heldSnapshotsKept: plan.heldSnapshots.length,
+    missingFiles,
+    errors,
+    freeBytes,
+    alert,
+    plan,
+    pressure,
+  };
+  if (dryRun && options.preview === true) return summary;
+  await deps.audit.append({
+    actor: options.actor ?? SYSTEM_ACTOR,
+    action: 'retention.run',
+    target: null,
+    details: {
+      now: plan.now,
+      dry_run: dryRun,
+      trigger: options.trigger ?? 'schedule',
+      segments_deleted: segmentsDeleted,
+      pressure_segments_deleted: pressureSegmentsDeleted,
+      snapshots_deleted: snapshotsDeleted,
+      bytes_freed: bytesFreed,
+      held_segments_kept: summary.heldSegmentsKept,
+      held_snapshots_kept: summary.heldSnapshotsKept,
+      missing_files: missingFiles,
+      errors: errors.length,
+      alert: alert ? `${alert.level}: ${alert.message}` : null,
+    },
+  });
+  return summary;
+}
+
+/** Lines for a person: what the run did (or would do), holds kept, alerts, errors. */
+export function formatRetentionSummary(s: RetentionSummary, options: { readonly items?: boolean; readonly max?: number } = {}): string[] {
+  const verb = s.dryRun ? 'would delete' : 'deleted';
+  const lines = [
+    `retention at ${s.now}${s.dryRun ? ' (dry run: nothing deleted)' : ''}:`,
+    `  ${verb} ${s.segmentsDeleted} expired segment(s) and ${s.snapshotsDeleted} snapshot(s), ${formatBytes(s.bytesFreed)} in all`,
+    `  kept under legal hold: ${s.heldSegmentsKept} expired segment(s), ${s.heldSnapshotsKept} snapshot(s)`,
+  ];
+  if (s.pressureSegmentsDeleted > 0) lines.push(`  disk pressure: ${verb} ${s.pressureSegmentsDeleted} more segment(s), oldest unheld first`);
+  if (s.missingFiles > 0) lines.push(`  ${s.missingFiles} file(s) were already gone: their index entries were removed`);
+  if (s.freeBytes !== null) lines.push(`  free on the recordings disk: ${formatBytes(s.freeBytes)}${s.dryRun ? ' (estimated after the deletions)' : ''}`);
+  if (s.alert) lines.push(`  ALERT (${s.alert.level}): ${s.alert.message}`);
+  for (const e of s.errors) lines.push(`  error: ${e}`);
+  if (options.items) {
+    const list = <T>(title: string, items: readonly T[], line: (item: T) => string): void => {
+      if (items.length === 0) return;
+      lines.push(`  ${title}:`);
+      for (const item of items.slice(0, options.max ?? 50)) lines.push(`    ${line(item)}`);
+      if (items.length > (options.max ?? 50)) lines.push(`    ... and ${items.length - (options.max ?? 50)} more`);
+    };
+    const seg = (x: SegmentRef): string => `${x.camera} ${x.start} -> ${x.end} ${x.path}`;
+    list(`segments ${verb} (expired)`, s.plan.segments, seg);
+    list(`segments ${verb} (disk pressure)`, s.pressure, seg);
+    list('expired segments kept by a hold', s.plan.heldSegments, (h) => `${seg(h.item)} (hold ${h.holdIds.join(', ')})`);
+    list(`snapshots ${verb}`, s.plan.snapshots, (x) => `${x.camera} ${x.time} event ${x.eventId}`);
+  }
+  return lines;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${bytes} B`;
+}
+
+/** Free bytes for unprivileged writers on the disk of `dir` (its parent while it does not exist yet). */
+async function diskFreeBytes(dir: string): Promise<number> {
+  let s;
+  try {
+    s = await statfs(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    s = await statfs(dirname(dir));
+  }
+  return Number(s.bavail) * Number(s.bsize);
+}
+
+/** The absolute path of an index path, or null when it would leave the folder. */
+function insideFolder(root: string, relative: string): string | null {
+  if (isAbsolute(relative)) return null;
+  const path = normalize(join(root, relative));
+  return path.startsWith(normalize(root) + sep) ? path : null;
+}
+
+/** Event ids are the snapshot file names; anything else could walk out of the folder. */
+const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+function snapshotPath(dir: string, eventId: string): string | null {
+  return SAFE_ID.test(eventId) ? join(dir, `${eventId}.jpg`) : null;
+}
+
+/** Runs retention at start and then every `intervalMs`, never two at once; `stop` waits for a run in progress. */
+export function scheduleRetention(run: () => Promise<unknown>, options: { readonly intervalMs: number; readonly onError: (err: unknown) => void }): { stop(): Promise<void> } {
+  let current: Promise<void> | null = null;
+  let stopped = false;
+  const tick = (): void => {
+    if (stopped || current) return;
+    current = run()
+      .then(() => undefined, options.onError)
+      .finally(() => {
+        current = null;
+      });
+  };
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await current;
+    },
+  };
+}
+
+/** Retention as the server runs it: one run at a time, whoever asks (schedule or API). */
+export interface RetentionService {
+  run(options?: RetentionRunOptions): Promise<RetentionSummary>;
+}
+
+export function createRetentionService(deps: RetentionDeps): RetentionService {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    run(options) {
+      const next = queue.then(() => runRetention(deps, options));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** What every console e2e test starts with: Debian's Chromium, the built console, cheap passwords. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Argon2Params } from '../../src/auth/passwords.js';
+import { WEB_DIST } from '../../src/server/app.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots of e2e tests, for a person to look at. */
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+/** Cheap argon2 for speed; the production parameters are tested in the auth unit tests. */
+export const E2E_ARGON2: Argon2Params = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
+export const E2E_PASSWORD = 'correct horse battery 42';
+
+/** Fails the test file at once, saying how to fix it, when Chromium or the built console is missing. */
+export function requireConsoleTooling(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`the console is not built (${WEB_DIST}): run npm run build:web (npm ci does it)`);
+}
+
+export interface ConsoleBrowser {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Errors the page logged that `ignore` did not excuse. */
+  readonly consoleErrors: string[];
+}
+
+/** Launches headless Chromium with the project's flags and one page that collects console errors. */
+export async function openConsoleBrowser(page: BrowserContextOptions, ignore: (text: string) => boolean): Promise<ConsoleBrowser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const opened = await browser.newPage(page);
+  const consoleErrors: string[] = [];
+  opened.on('console', (m) => {
+    if (m.type() === 'error' && !ignore(m.text())) consoleErrors.push(m.text());
+  });
+  return { browser, page: opened, consoleErrors };
+}
