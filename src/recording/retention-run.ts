@@ -331,17 +331,29 @@ export function scheduleRetention(run: () => Promise<unknown>, options: { readon
 }
 
 /** Retention as the server runs it: one run at a time, whoever asks (schedule or API). */
+/** The disk alert of the latest real (not dry) run, and when that run ended. */
+export interface StorageAlert extends DiskAlert {
+  readonly at: string;
+}
+
 export interface RetentionService {
   run(options?: RetentionRunOptions): Promise<RetentionSummary>;
+  /** The disk-pressure alert of the latest run that was not a dry run; null once a run needed none. */
+  storageAlert(): StorageAlert | null;
 }
 
 export function createRetentionService(deps: RetentionDeps): RetentionService {
   let queue: Promise<unknown> = Promise.resolve();
+  let alert: StorageAlert | null = null;
   return {
     run(options) {
       const next = queue.then(() => runRetention(deps, options));
       queue = next.catch(() => undefined);
-      return next;
+      return next.then((summary) => {
+        if (!options?.dryRun) alert = summary.alert ? { ...summary.alert, at: new Date().toISOString() } : null;
+        return summary;
+      });
     },
+    storageAlert: () => alert,
   };
 }

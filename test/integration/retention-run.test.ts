@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runRetentionCommand } from '../../src/cli/commands/retention.js';
 import { configSchema } from '../../src/config/schema.js';
-import { createSnapshotCatalog, formatRetentionSummary, runRetention, type RetentionDeps } from '../../src/recording/retention-run.js';
+import { createRetentionService, createSnapshotCatalog, formatRetentionSummary, runRetention, type RetentionDeps } from '../../src/recording/retention-run.js';
 import { createSegmentIndex, type Segment, type SegmentIndex } from '../../src/recording/segment-index.js';
 import { makeEvent, openTestStore, type TestStore } from '../unit/store/helpers.js';
 
@@ -202,8 +202,14 @@ describe('retention run on real files and the real store', () => {
     expect(ids(await index.list())).toEqual(ids([heldOld, c]));
     expect([heldOld, a, b, c].map(fileExists)).toEqual([true, false, false, true]);
 
-    const critical = await runRetention(deps({ freeBytes: () => Promise.resolve(0) }));
+    // The service keeps the last real run's alert for the console (dry runs leave it alone).
+    const service = createRetentionService(deps({ freeBytes: () => Promise.resolve(0) }));
+    expect(service.storageAlert()).toBeNull();
+    const critical = await service.run();
     expect(critical.alert?.level).toBe('critical');
+    expect(service.storageAlert()).toMatchObject({ level: 'critical', message: expect.stringMatching(/disk pressure/) as unknown });
+    await service.run({ dryRun: true });
+    expect(service.storageAlert()?.level).toBe('critical');
     expect(ids(await index.list())).toEqual([heldOld.id]);
     expect(fileExists(heldOld)).toBe(true);
     expect((await t.repos.audit.list({ action: 'retention.run' }))[0]?.details.alert).toMatch(/^critical: disk pressure/);

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { DemoCliOptions } from '../main.js';
 import { generatePassword } from '../../auth/first-admin.js';
@@ -36,6 +39,29 @@ export function findDemoFootage(): string {
   return found;
 }
 
+/**
+ * The demo footage as H.264, made once in the data folder: the PETS clip is
+ * MS-MPEG4, which MPEG-TS recording segments cannot carry, and the demo records
+ * its camera so that the console can play footage back.
+ */
+export async function demoFootageH264(footage: string, dataDir: string, print: (line: string) => void): Promise<string> {
+  const dir = join(dataDir, 'demo');
+  const target = join(dir, 'pets09-s2l1-h264.mp4');
+  if (existsSync(target)) return target;
+  await mkdir(dir, { recursive: true });
+  print('preparing the demo footage for recording (one H.264 copy of the clip, a few seconds, done once)...');
+  const partial = `${target}.part.mp4`;
+  try {
+    // A keyframe every 2 s lets recording cut 60 s segments close to 60 s.
+    await promisify(execFile)('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', footage, '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*2)', partial]);
+    await rename(partial, target);
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw new UserError(`could not prepare the demo footage with ffmpeg (libx264): ${(err as Error).message.split('\n')[0] ?? ''}`);
+  }
+  return target;
+}
+
 /** An instantaneous event (a line crossing) is opened and closed at once. */
 const isInstant = (change: EventChange): boolean => change.event.end !== null && change.event.end === change.event.start;
 
@@ -66,9 +92,12 @@ async function resetDemoUser(repos: Repositories): Promise<string> {
 export async function runDemo(opts: DemoCliOptions): Promise<void> {
   const print = (line: string): void => void process.stderr.write(`${line}\n`);
   ensureSystemPackages(demoRequirements(commandOnPath), realSystem(print));
-  const footage = findDemoFootage();
+  const footage = await demoFootageH264(findDemoFootage(), opts.data, print);
   const demo = loadConfigFile(DEMO_CONFIG);
-  const config: VigieConfig = { ...demo, cameras: demo.cameras.map((c) => ({ ...c, source: footage, loop: true })) };
+  const config: VigieConfig = {
+    ...demo,
+    cameras: demo.cameras.map((c) => ({ ...c, source: footage, loop: true, recording: { ...c.recording, enabled: true } })),
+  };
   const running = await startVigie({
     dataDir: opts.data,
     config,
@@ -88,6 +117,7 @@ export async function runDemo(opts: DemoCliOptions): Promise<void> {
       `  Console:  ${running.url}/`,
       `  Login:    ${DEMO_USER} / ${password}   (a new password at every start)`,
       '  Alerts appear within a minute (people crossing the road, walking on the lawn); they are also printed below.',
+      '  The camera is recorded (60 s segments, kept 10 days): play it back under Enregistrements.',
       '  Ctrl-C stops.',
       '',
     ].join('\n'),

@@ -66,7 +66,8 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
       summary: 'Recording state of each camera that records: recording, stopped, disk_full or error',
       tag: 'recordings',
       access: 'cameras.read',
-      handler: () => Promise.resolve({ cameras: deps.recordings?.status() ?? [] }),
+      // `storage.alert`: retention could not keep the free space above recording.min_free_mb without it.
+      handler: () => Promise.resolve({ cameras: deps.recordings?.status() ?? [], storage: { alert: deps.retention?.storageAlert() ?? null } }),
     }),
     route({
       method: 'GET',

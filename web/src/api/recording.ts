@@ -37,6 +37,19 @@ export interface RecordingStatus {
   error: string | null;
 }
 
+/** Retention's disk alert: free space stays under recording.min_free_mb even after deleting unheld footage. */
+export interface StorageAlert {
+  level: 'warning' | 'critical';
+  message: string;
+  at: string;
+}
+
+/** `GET /api/recording/status`. */
+export interface RecordingStatusReport {
+  cameras: RecordingStatus[];
+  storage: { alert: StorageAlert | null };
+}
+
 export interface Hold {
   id: string;
   caseRef: string;
@@ -141,19 +154,10 @@ export function useRangeEvents(camera: string | undefined, from: string, to: str
 }
 
 /** The status route may answer a bare list or a wrapped one: both are accepted. */
-function statusList(data: unknown): RecordingStatus[] {
-  if (Array.isArray(data)) return data as RecordingStatus[];
-  if (data && typeof data === 'object') {
-    const o = data as Record<string, unknown>;
-    for (const k of ['cameras', 'items', 'status']) if (Array.isArray(o[k])) return o[k] as RecordingStatus[];
-  }
-  return [];
-}
-
 export function useRecordingStatus(enabled = true) {
   return useQuery({
     queryKey: recKeys.status,
-    queryFn: async ({ signal }) => statusList(await api<unknown>('GET', '/api/recording/status', undefined, { signal })),
+    queryFn: ({ signal }) => api<RecordingStatusReport>('GET', '/api/recording/status', undefined, { signal }),
     enabled,
     refetchInterval: 15_000,
   });

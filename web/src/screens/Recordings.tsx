@@ -80,7 +80,8 @@ export function Recordings({ cameraParam, at }: { cameraParam?: string; at?: str
   const recordings = useRecordings(range ? camera : undefined, fromIso, toIso);
   const events = useRangeEvents(range ? camera : undefined, fromIso, toIso, can('events.read'));
 
-  const statuses = status.data ?? [];
+  const statuses = status.data?.cameras ?? [];
+  const storageAlert = status.data?.storage.alert ?? null;
   const diskFull = statuses.filter((s) => s.state === 'disk_full');
   const failing = statuses.filter((s) => s.state === 'error');
   const camStatus = statuses.find((s) => s.camera === camera);
@@ -101,6 +102,11 @@ export function Recordings({ cameraParam, at }: { cameraParam?: string; at?: str
       {diskFull.length > 0 && (
         <Alert color="red" variant="filled" role="alert" title={t('rec.diskFull.title')} data-testid="disk-full-banner">
           {t('rec.diskFull.body', { cameras: diskFull.map((s) => camName(s.camera)).join(', ') })}
+        </Alert>
+      )}
+      {storageAlert && (
+        <Alert color={storageAlert.level === 'critical' ? 'red' : 'orange'} variant="light" role="alert" title={t('rec.storage.title')} data-testid="storage-alert">
+          {storageAlert.message}
         </Alert>
       )}
       {failing.length > 0 && (
