@@ -75,24 +75,28 @@ function rowToEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return { seq: row.seq, at: row.at, actor: row.actor, action: row.action, target: row.target, details, prevHash: row.prev_hash, hash: row.hash };
 }
 
+/**
+ * Appends an entry inside the caller's transaction: the entry commits or rolls
+ * back with the change it records (a hold is never stored without its entry).
+ */
+export async function appendAuditWithin(trx: Kysely<Database>, input: AuditInput, clock: Clock): Promise<AuditEntry> {
+  const parsed = detailsSchema.safeParse(input.details ?? {});
+  if (!parsed.success) throw new StoreError('INVALID', 'audit details must be an object of strings, numbers, booleans or null');
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const entry = { seq: (last?.seq ?? 0) + 1, at: isoNow(clock), actor: input.actor, action: input.action, target: input.target ?? null, details: parsed.data };
+  const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+  const hash = auditHash(prevHash, entry);
+  await trx
+    .insertInto('audit_log')
+    .values({ seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action, target: entry.target, details: JSON.stringify(entry.details), prev_hash: prevHash, hash })
+    .execute();
+  return { ...entry, prevHash, hash };
+}
+
 export function createAuditRepository(db: Kysely<Database>, options: { readonly now?: Clock } = {}): AuditRepository {
   const clock = options.now ?? systemClock;
   return {
-    async append(input) {
-      const parsed = detailsSchema.safeParse(input.details ?? {});
-      if (!parsed.success) throw new StoreError('INVALID', 'audit details must be an object of strings, numbers, booleans or null');
-      return db.transaction().execute(async (trx) => {
-        const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-        const entry = { seq: (last?.seq ?? 0) + 1, at: isoNow(clock), actor: input.actor, action: input.action, target: input.target ?? null, details: parsed.data };
-        const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
-        const hash = auditHash(prevHash, entry);
-        await trx
-          .insertInto('audit_log')
-          .values({ seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action, target: entry.target, details: JSON.stringify(entry.details), prev_hash: prevHash, hash })
-          .execute();
-        return { ...entry, prevHash, hash };
-      });
-    },
+    append: (input) => db.transaction().execute((trx) => appendAuditWithin(trx, input, clock)),
     async list(filter = {}) {
       const limit = Math.min(Math.max(1, filter.limit ?? 100), 1000);
       let q = db.selectFrom('audit_log').selectAll();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import { createAuditRepository } from './audit-repository.js';
+import { appendAuditWithin } from './audit-repository.js';
 import { StoreError } from './errors.js';
 import type { Database, LegalHoldsTable } from './schema.js';
 import { isoNow, normaliseIso, systemClock, type Clock } from './time.js';
@@ -10,8 +10,8 @@ import { isoNow, normaliseIso, systemClock, type Clock } from './time.js';
  * Legal holds (judicial requisitions): footage of `cameras` overlapping
  * [from, to) survives retention while the hold is active, i.e. not released
  * and `until` not reached. Every creation and release is written to the audit
- * log. Whether the cameras exist is checked by the caller (the API knows the
- * current configuration; the store does not judge it).
+ * log in the same transaction. Whether the cameras exist is checked by the
+ * caller (the API knows the current configuration; the store does not judge it).
  */
 export interface LegalHold {
   readonly id: string;
@@ -133,7 +133,6 @@ function invalid(error: z.ZodError): StoreError {
 export function createHoldRepository(db: Kysely<Database>, options: { readonly now?: Clock; readonly newId?: () => string } = {}): HoldRepository {
   const clock = options.now ?? systemClock;
   const newId = options.newId ?? randomUUID;
-  const audit = createAuditRepository(db, { now: clock });
   const get = async (id: string): Promise<LegalHold | null> => {
     const row = await db.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toHold(row, clock()) : null;
@@ -148,27 +147,27 @@ export function createHoldRepository(db: Kysely<Database>, options: { readonly n
         throw new StoreError('INVALID', 'legal hold: until: the end date is already past: give a future date, or null to hold until released');
       }
       const id = newId();
-      await db
-        .insertInto('legal_holds')
-        .values({
-          id,
-          case_ref: h.caseRef,
-          authority: h.authority,
-          cameras: JSON.stringify(h.cameras),
-          from_at: normaliseIso(h.from, 'from'),
-          to_at: normaliseIso(h.to, 'to'),
-          until_at: h.until === null ? null : normaliseIso(h.until, 'until'),
-          note: h.note ?? null,
-          created_at: isoNow(clock),
-          created_by: by,
-          released_at: null,
-          released_by: null,
-          release_reason: null,
-        })
-        .execute();
-      // Not in the insert's transaction: the audit repository opens its own (SQLite cannot nest them).
-      const hold = (await get(id)) as LegalHold;
-      await audit.append({ actor: by, action: 'hold.create', target: id, details: auditDetails(hold) });
+      const row = {
+        id,
+        case_ref: h.caseRef,
+        authority: h.authority,
+        cameras: JSON.stringify(h.cameras),
+        from_at: normaliseIso(h.from, 'from'),
+        to_at: normaliseIso(h.to, 'to'),
+        until_at: h.until === null ? null : normaliseIso(h.until, 'until'),
+        note: h.note ?? null,
+        created_at: isoNow(clock),
+        created_by: by,
+        released_at: null,
+        released_by: null,
+        release_reason: null,
+      };
+      const hold = toHold(row, clock());
+      // The hold and its audit entry commit together: no hold exists unaudited.
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('legal_holds').values(row).execute();
+        await appendAuditWithin(trx, { actor: by, action: 'hold.create', target: id, details: auditDetails(hold) }, clock);
+      });
       return hold;
     },
     async list(filter = {}) {
@@ -182,19 +181,21 @@ export function createHoldRepository(db: Kysely<Database>, options: { readonly n
       const parsed = holdReleaseSchema.safeParse({ reason: release.reason });
       if (!parsed.success) throw invalid(parsed.error);
       const at = isoNow(clock);
-      const result = await db
-        .updateTable('legal_holds')
-        .set({ released_at: at, released_by: release.by, release_reason: parsed.data.reason })
-        .where('id', '=', id)
-        .where('released_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) {
-        const existing = await get(id);
-        if (!existing) throw new StoreError('NOT_FOUND', `legal hold ${id} not found`);
-        throw new StoreError('CONFLICT', `legal hold ${id} (case ${existing.caseRef}) was already released at ${existing.releasedAt ?? '?'}`);
-      }
-      const hold = (await get(id)) as LegalHold;
-      await audit.append({ actor: release.by, action: 'hold.release', target: id, details: { ...auditDetails(hold), reason: parsed.data.reason } });
+      const hold = await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('legal_holds')
+          .set({ released_at: at, released_by: release.by, release_reason: parsed.data.reason })
+          .where('id', '=', id)
+          .where('released_at', 'is', null)
+          .executeTakeFirst();
+        const row = await trx.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!row) throw new StoreError('NOT_FOUND', `legal hold ${id} not found`);
+        if (Number(result.numUpdatedRows) === 0) throw new StoreError('CONFLICT', `legal hold ${id} (case ${row.case_ref}) was already released at ${row.released_at ?? '?'}`);
+        const released = toHold(row, clock());
+        // The release and its audit entry commit together.
+        await appendAuditWithin(trx, { actor: release.by, action: 'hold.release', target: id, details: { ...auditDetails(released), reason: parsed.data.reason } }, clock);
+        return released;
+      });
       return hold;
     },
   };
