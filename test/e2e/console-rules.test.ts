@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, requireConsoleTooling } from '../helpers/console-browser.js';
+import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, requireConsoleTooling, signIn } from '../helpers/console-browser.js';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { configSchema, type RuleConfig } from '../../src/config/schema.js';
 import type { VigieEvent } from '../../src/contracts/event.js';
@@ -47,10 +47,7 @@ describe('rule catalogue and statistics in the console', () => {
   const failedRequests: string[] = [];
 
   async function login(username: string): Promise<void> {
-    await page.goto(vigie.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(E2E_PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await signIn(page, vigie.url, username);
     await page.getByTestId('logout').waitFor();
   }
 

@@ -39,3 +39,11 @@ export async function openConsoleBrowser(page: BrowserContextOptions, ignore: (t
   });
   return { browser, page: opened, consoleErrors };
 }
+
+/** Signs in on the console's login form (every e2e user has E2E_PASSWORD); returns once submitted. */
+export async function signIn(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(E2E_PASSWORD);
+  await page.getByTestId('login-submit').click();
+}
