@@ -177,9 +177,27 @@ export function buildProgram(): Command {
       await runEvidenceVerify(bundle, opts);
     });
 
+  program
+    .command('audit')
+    .description('The audit trail: who viewed, exported, changed what, and when')
+    .command('verify')
+    .description('Check the hash chain and the signed anchors: exits 0 ("audit log intact"), or 1 naming the first edited, deleted or reordered entry and every anchor that does not check out')
+    .option('--data <dir>', 'data folder (database, keys)', './data')
+    .option('--db <url>', 'database URL (default: SQLite in the data folder)')
+    .option('--key <pem>', "the instance's public key, kept apart from the data folder (default: derived from <data>/keys)")
+    .action(async (opts: AuditVerifyCliOptions) => {
+      const { runAuditVerify } = await import('./commands/audit.js');
+      process.exitCode = await runAuditVerify(opts);
+    });
+
   return program;
 }
 
+export interface AuditVerifyCliOptions {
+  data: string;
+  db?: string;
+  key?: string;
+}
 export interface AnalyzeCliOptions {
   config: string;
   camera?: string;

@@ -185,6 +185,49 @@ export function ruleReferences(rule: RuleConfig): RuleReference[] {
   return refs;
 }
 
+/** Text a fresh installation shows until the city fills in `organisation` (the public page says it is missing). */
+export const TO_COMPLETE = 'à compléter';
+
+/**
+ * Who is responsible for the processing, as the public information page
+ * (`GET /public`) tells residents. Every field has a default that says
+ * "à compléter", so a new installation still renders the page.
+ */
+export const organisationSchema = z
+  .object({
+    controller: z
+      .string()
+      .trim()
+      .min(1, 'give the controller, e.g. "Ville de Suresnes"')
+      .max(200)
+      .default(`Responsable du traitement (${TO_COMPLETE})`)
+      .describe('The controller of the processing (the city), e.g. "Ville de Suresnes".'),
+    controller_address: z.string().trim().min(1).max(500).optional().describe('Postal address of the controller.'),
+    dpo_contact: z
+      .string()
+      .trim()
+      .min(1, 'give an e-mail or a postal address of the data protection officer')
+      .max(500)
+      .default(`Délégué à la protection des données (${TO_COMPLETE})`)
+      .describe('How to reach the data protection officer (DPO): an e-mail or a postal address.'),
+    rights_contact: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('Where to send a request to exercise one\'s rights (access...); default: the DPO contact.'),
+    purposes: z
+      .array(z.string().trim().min(1).max(500))
+      .min(1, 'give at least one purpose, or leave purposes out')
+      .max(50)
+      .optional()
+      .describe('Purposes of the processing, in French; default: derived from the rules in use, marked "à compléter".'),
+  })
+  .strict();
+
+export type OrganisationConfig = z.infer<typeof organisationSchema>;
+
 export const DETECTOR_ENGINES = ['centernet-onnx', 'centernet-tfjs', 'yolo-onnx'] as const;
 
 export const detectorSchema = z
@@ -230,6 +273,9 @@ export const configSchema = z
       .default('Europe/Paris')
       .refine(isTimeZone, 'unknown time zone: use an IANA name such as Europe/Paris')
       .describe('Time zone of rule schedules (local time of the cameras).'),
+    organisation: organisationSchema
+      .optional()
+      .describe('The controller, its DPO and the purposes, shown on the public information page (GET /public).'),
     cameras: z.array(cameraSchema).default([]),
   })
   .strict()

@@ -217,6 +217,12 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     );
     resources.push(() => retentionSchedule.stop());
 
+    // --- Audit anchors (issue 7): sign the latest audit entry's hash with the instance key, at start and hourly. ---
+    const { startAuditAnchoring } = await import('../audit/anchor.js');
+    const auditAnchors = startAuditAnchoring({ audit: repos.audit, dataDir, intervalMs: HOUR_MS, print: options.print });
+    resources.push(() => auditAnchors.stop());
+    // --- end of audit anchors ---
+
     const evidence = createEvidenceService({
       dataDir,
       db: store.db,

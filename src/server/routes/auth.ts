@@ -39,6 +39,12 @@ export function authRoutes(deps: ServerDeps): RouteSpec[] {
           throw new HttpError(403, 'ORIGIN_REFUSED', 'log in from the Vigie console itself');
         }
         const result = await deps.sessions.login(body.username, body.password, { ip: request.ip, userAgent: request.headers['user-agent'] });
+        if (result.ok) {
+          await deps.repos.audit.append({ actor: result.user.id, action: 'auth.login', target: result.user.id, details: { username: result.user.username, ip: request.ip } });
+        } else {
+          // The account tried, when the username named one, is the target; the caller stays anonymous.
+          await deps.repos.audit.append({ actor: 'anonymous', action: 'auth.login_failed', target: result.userId ?? null, details: { username: body.username, ip: request.ip, reason: result.reason } });
+        }
         if (!result.ok) {
           if (result.reason === 'rate_limited') {
             void reply.header('retry-after', String(result.retryAfterS ?? 60));

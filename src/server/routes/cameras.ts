@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Authenticated } from '../../auth/sessions.js';
 import { can } from '../../auth/roles.js';
+import { diffConfig, summariseConfigChange } from '../../audit/config-summary.js';
 import { ConfigError, parseConfig } from '../../config/load.js';
 import { emptyConfig, type CameraConfig, type VigieConfig } from '../../config/schema.js';
 import { redactUrl } from '../../media/redact.js';
@@ -46,8 +47,11 @@ function restoreSources(raw: unknown, current: VigieConfig | null): unknown {
 
 export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
   const { config: configs } = deps.repos;
-  /** Validates (schema, then "can every camera run it?"), saves a version, applies it to the running cameras. */
-  const save = async (raw: unknown, auth: Authenticated, note: string | undefined): Promise<number> => {
+  /**
+   * Validates (schema, then "can every camera run it?"), saves a version, applies it to the running cameras,
+   * and records it in the audit log as `audited.action` (`config.save`, `camera.add`, ...) with a summary of what changed.
+   */
+  const save = async (raw: unknown, auth: Authenticated, note: string | undefined, audited: { action: string; target: string | null }): Promise<number> => {
     const current = await configs.current();
     let config: VigieConfig;
     try {
@@ -62,6 +66,8 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       throw new HttpError(400, 'INVALID_INPUT', `body.config: ${(err as Error).message}`);
     }
     const version = await configs.save(config, { userId: auth.user.id, comment: note ?? null });
+    const summary = summariseConfigChange(diffConfig(current?.config ?? null, config));
+    await deps.repos.audit.append({ actor: auth.user.id, action: audited.action, target: audited.target, details: { version, summary, comment: note ?? null } });
     await deps.cameras.apply(config);
     return version;
   };
@@ -115,12 +121,16 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       access: 'live.view',
       params: cameraParams,
       response: { contentType: 'multipart/x-mixed-replace' },
-      async handler({ params, reply, auth }) {
+      async handler({ params, reply, auth, request }) {
         await cameraOf(params.id);
         const hub = deps.cameras.preview(params.id);
         if (!hub) throw new HttpError(503, 'CAMERA_NOT_RUNNING', `camera ${params.id} is not running`);
+        const { user } = auth as Authenticated;
+        const unblurred = can(user.role, 'live.view_unblurred');
+        // One entry per view started (the stream), not per frame.
+        await deps.repos.audit.append({ actor: user.id, action: 'live.view', target: params.id, details: { unblurred, ip: request.ip } });
         reply.hijack();
-        streamMjpeg(hub, reply.raw, { blurPeople: !can((auth as Authenticated).user.role, 'live.view_unblurred') });
+        streamMjpeg(hub, reply.raw, { blurPeople: !unblurred });
         return undefined;
       },
     }),
@@ -147,7 +157,7 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
         if (body.baseVersion !== undefined && body.baseVersion !== (current?.version ?? 0)) {
           throw new HttpError(409, 'CONFLICT', `the configuration changed since version ${body.baseVersion} (now ${current?.version ?? 0}): reload it and redo the edit`);
         }
-        return { version: await save(body.config, auth as Authenticated, body.comment) };
+        return { version: await save(body.config, auth as Authenticated, body.comment, { action: 'config.save', target: null }) };
       },
     }),
     route({
@@ -160,7 +170,10 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       async handler({ body, auth, reply }) {
         const config = (await configs.current())?.config ?? emptyConfig();
         if (config.cameras.some((c) => c.id === body.camera.id)) throw new HttpError(409, 'CONFLICT', `a camera with id ${String(body.camera.id)} already exists`);
-        const version = await save({ ...config, cameras: [...config.cameras, body.camera] }, auth as Authenticated, body.comment ?? `camera ${String(body.camera.id)} added`);
+        const version = await save({ ...config, cameras: [...config.cameras, body.camera] }, auth as Authenticated, body.comment ?? `camera ${String(body.camera.id)} added`, {
+          action: 'camera.add',
+          target: String(body.camera.id),
+        });
         return reply.code(201).send({ version });
       },
     }),
@@ -176,7 +189,7 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
         const config = await configWith(params.id);
         if (body.camera.id !== params.id) throw new HttpError(400, 'INVALID_INPUT', `body.camera.id: must stay ${params.id}`);
         const cameras = config.cameras.map((c) => (c.id === params.id ? body.camera : c));
-        return { version: await save({ ...config, cameras }, auth as Authenticated, body.comment ?? `camera ${params.id} changed`) };
+        return { version: await save({ ...config, cameras }, auth as Authenticated, body.comment ?? `camera ${params.id} changed`, { action: 'camera.update', target: params.id }) };
       },
     }),
     route({
@@ -189,7 +202,7 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       async handler({ params, auth }) {
         const config = await configWith(params.id);
         const cameras = config.cameras.filter((c) => c.id !== params.id);
-        return { version: await save({ ...config, cameras }, auth as Authenticated, `camera ${params.id} removed`) };
+        return { version: await save({ ...config, cameras }, auth as Authenticated, `camera ${params.id} removed`, { action: 'camera.delete', target: params.id }) };
       },
     }),
     ...SECTIONS.map((section) =>
@@ -205,7 +218,10 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
         async handler({ params, body, auth }) {
           const config = await configWith(params.id);
           const cameras = config.cameras.map((c) => (c.id === params.id ? { ...c, [section]: body.items } : c));
-          return { version: await save({ ...config, cameras }, auth as Authenticated, body.comment ?? `${section} of camera ${params.id} changed`) };
+          return { version: await save({ ...config, cameras }, auth as Authenticated, body.comment ?? `${section} of camera ${params.id} changed`, {
+            action: 'config.save',
+            target: params.id,
+          }) };
         },
       }),
     ),

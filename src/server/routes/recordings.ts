@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Authenticated } from '../../auth/sessions.js';
 import { buildVodPlaylist, clipSpan, type RecordingRuntime } from '../../recording/index.js';
 import type { Segment } from '../../recording/segment-index.js';
 import type { ServerDeps } from '../deps.js';
@@ -52,10 +51,11 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
     // A camera removed from the configuration may still have footage within retention.
     if (!known && (await recordings().index.list({ camera: id, limit: 1 })).length === 0) throw notFound(`camera ${id}`);
   };
-  const playlist = async (camera: string, from: string, to: string, auth: Authenticated | null, reply: RouteArgs['reply'], what: string): Promise<unknown> => {
+  const playlist = async (camera: string, from: string, to: string, args: Pick<RouteArgs, 'auth' | 'reply' | 'request'>, what: string): Promise<unknown> => {
+    const { auth, reply, request } = args;
     const segments = await recordings().index.list({ camera, from, to });
-    // One audit entry per playlist (a viewing), not per segment request.
-    await deps.repos.audit.append({ actor: auth?.user.id ?? 'unknown', action: 'recording.view', target: camera, details: { from, to, segments: segments.length, what } });
+    // One audit entry per playlist (a viewing: who, which camera, which range, from where), not per segment request.
+    await deps.repos.audit.append({ actor: auth?.user.id ?? 'unknown', action: 'recording.view', target: camera, details: { from, to, segments: segments.length, what, ip: request.ip } });
     return reply.header('cache-control', 'private, no-store').type('application/vnd.apple.mpegurl').send(buildVodPlaylist(segments, { uri: segmentUri }));
   };
 
@@ -94,10 +94,10 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
       params: cameraParams,
       query: rangeQuery,
       response: { contentType: 'application/vnd.apple.mpegurl' },
-      async handler({ params, query, auth, reply }) {
+      async handler({ params, query, auth, reply, request }) {
         await knownCamera(params.id);
         const { from, to } = span(query);
-        return playlist(params.id, from, to, auth, reply, 'range');
+        return playlist(params.id, from, to, { auth, reply, request }, 'range');
       },
     }),
     route({
@@ -109,13 +109,13 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
       params: cameraParams,
       query: clipQuery,
       response: { contentType: 'application/vnd.apple.mpegurl' },
-      async handler({ params, query, auth, reply }) {
+      async handler({ params, query, auth, reply, request }) {
         const stored = await deps.repos.events.get(params.id);
         if (!stored) throw notFound(`event ${params.id}`);
         const { event } = stored;
         const duration = event.end === null ? null : event.end - event.start;
         const { fromMs, toMs } = clipSpan(event.start_time, duration, query.pre, query.post);
-        return playlist(event.camera, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), auth, reply, `event ${event.id}`);
+        return playlist(event.camera, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), { auth, reply, request }, `event ${event.id}`);
       },
     }),
     route({

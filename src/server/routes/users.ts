@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { checkPasswordPolicy } from '../../auth/passwords.js';
 import { ROLES } from '../../auth/roles.js';
+import type { Authenticated } from '../../auth/sessions.js';
 import { usernameSchema } from '../../auth/users.js';
+import { userChangeEntries } from '../../audit/user-changes.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../http-error.js';
 import { route, type RouteSpec } from '../route.js';
@@ -36,9 +38,10 @@ export function userRoutes(deps: ServerDeps): RouteSpec[] {
       tag: 'users',
       access: 'users.write',
       body: newUser,
-      async handler({ body, reply }) {
+      async handler({ body, reply, auth }) {
         acceptablePassword(body.password, body.username, body.displayName);
         const user = await users.create({ username: body.username, displayName: body.displayName, role: body.role, passwordHash: await deps.hasher.hash(body.password) });
+        await deps.repos.audit.append({ actor: (auth as Authenticated).user.id, action: 'user.create', target: user.id, details: { username: user.username, role: user.role } });
         return reply.code(201).send({ user });
       },
     }),
@@ -50,7 +53,7 @@ export function userRoutes(deps: ServerDeps): RouteSpec[] {
       access: 'users.write',
       params: idParams,
       body: patch,
-      async handler({ params, body }) {
+      async handler({ params, body, auth }) {
         const existing = await users.get(params.id);
         if (!existing) throw new HttpError(404, 'NOT_FOUND', `user ${params.id} not found`);
         if (body.password !== undefined) acceptablePassword(body.password, existing.username, body.displayName ?? existing.displayName);
@@ -58,6 +61,7 @@ export function userRoutes(deps: ServerDeps): RouteSpec[] {
         const user = await users.update(params.id, { ...rest, ...(newPassword !== undefined ? { passwordHash: await deps.hasher.hash(newPassword) } : {}) });
         // A new role, a new password or a disabled account takes effect everywhere at once.
         if (body.role !== undefined || body.disabled !== undefined || newPassword !== undefined) await deps.sessions.revokeUser(params.id);
+        for (const entry of userChangeEntries((auth as Authenticated).user.id, existing, { ...rest, passwordChanged: newPassword !== undefined })) await deps.repos.audit.append(entry);
         return { user };
       },
     }),
