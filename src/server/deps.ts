@@ -30,6 +30,8 @@ export interface ServerDeps {
   readonly live: LiveHub;
   /** Folder of event snapshots (`<id>.jpg`). */
   readonly snapshotDir: string;
+  /** The render of an event's snapshot still in progress, if any (the route waits for it). */
+  readonly snapshotPending?: (eventId: string) => Promise<void> | undefined;
   readonly version: string;
   /** Session cookies without `Secure` on a loopback host (plain-http development and demo). */
   readonly allowInsecureLocalhost: boolean;

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdmin } from '../auth/first-admin.js';
@@ -114,6 +114,8 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     const latest = new Map<string, { image: RgbFrame; tracks: readonly TrackSnapshot[] }>();
     const cameraConfig = new Map(config.cameras.map((c) => [c.id, c]));
     const lastPush = new Map<string, { state: string; at: number }>();
+    /** Event snapshots being rendered, by event id. */
+    const pendingSnapshots = new Map<string, Promise<void>>();
     // One queue for every write: events are stored in the order they happened, each before it is announced.
     let writes: Promise<void> = Promise.resolve();
 
@@ -168,10 +170,18 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
         const camera = cameraConfig.get(cameraId);
         for (const change of result.changes) {
           if (change.kind !== 'opened' || !camera) continue;
-          const path = join(snapshotDir, `${change.event.id}.jpg`);
-          void renderEventSnapshot(image, change.event, result.tracks.tracks, camera)
-            .then((jpeg) => writeFile(path, jpeg))
-            .catch((err: unknown) => options.print(`snapshot of event ${change.event.id} failed: ${String(err)}`));
+          const id = change.event.id;
+          const path = join(snapshotDir, `${id}.jpg`);
+          // Written under a temporary name then renamed, so a reader never sees half a JPEG;
+          // the snapshot route waits for a render still in progress (the console asks as soon as the alert arrives).
+          const rendering = renderEventSnapshot(image, change.event, result.tracks.tracks, camera)
+            .then(async (jpeg) => {
+              await writeFile(`${path}.part`, jpeg);
+              await rename(`${path}.part`, path);
+            })
+            .catch((err: unknown) => options.print(`snapshot of event ${id} failed: ${String(err)}`))
+            .finally(() => pendingSnapshots.delete(id));
+          pendingSnapshots.set(id, rendering);
         }
         options.onFrame?.(result);
       },
@@ -239,6 +249,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       cameras,
       live,
       snapshotDir,
+      snapshotPending: (eventId) => pendingSnapshots.get(eventId),
       retention,
       evidence,
       version: VIGIE_VERSION,

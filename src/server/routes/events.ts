@@ -102,6 +102,7 @@ export function eventRoutes(deps: ServerDeps): RouteSpec[] {
       response: { contentType: 'image/jpeg' },
       async handler({ params, reply }) {
         if (!SAFE_ID.test(params.id)) throw notFound(`snapshot of event ${params.id}`);
+        await deps.snapshotPending?.(params.id);
         let jpeg: Buffer;
         try {
           jpeg = await readFile(join(deps.snapshotDir, `${params.id}.jpg`));
