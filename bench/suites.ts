@@ -17,6 +17,7 @@ import { createDetectorPool } from '../src/vision/detect/pool.js';
 import { createMotionDetector } from '../src/vision/motion/index.js';
 import { createByteTracker } from '../src/vision/track/index.js';
 import { decodeFrames } from './frames.js';
+import { maskedRecordingSuite } from './masked-recording.js';
 import { rulesSuite } from './rules.js';
 
 /** One measured figure, as it goes into docs/BENCHMARKS.md. */
@@ -292,4 +293,4 @@ const load: Suite = {
 };
 
 /** Every suite, in the order they run. */
-export const SUITES: readonly Suite[] = [trackerSynthetic, trackerPublicDets, motion, detector, pipelineCarPark, motionGating, pipelinePets, rulesSuite, load];
+export const SUITES: readonly Suite[] = [trackerSynthetic, trackerPublicDets, motion, detector, pipelineCarPark, motionGating, pipelinePets, rulesSuite, load, maskedRecordingSuite];

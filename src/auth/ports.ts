@@ -68,8 +68,8 @@ export interface SessionStore {
   touch(tokenHash: string, options?: { readonly expiresAt?: string }): Promise<SessionRecord | null>;
   /** Removes one session; resolves false when it was already gone. */
   delete(tokenHash: string): Promise<boolean>;
-  /** Removes every session of a user (password or role change, user disabled or deleted); resolves to how many. */
-  deleteForUser(userId: string): Promise<number>;
+  /** Removes every session of a user (password or role change, user disabled or deleted), but `exceptTokenHash`'s; resolves to how many. */
+  deleteForUser(userId: string, options?: { readonly exceptTokenHash?: string }): Promise<number>;
   /** Removes sessions with `expiresAt <= now`; resolves to how many. */
   deleteExpired(now?: string): Promise<number>;
 }

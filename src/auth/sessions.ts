@@ -1,6 +1,7 @@
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
 import type { PasswordHasher } from './passwords.js';
 import type { SessionRecord, SessionStore, UserLookup } from './ports.js';
+import type { AccountLockout, LockChange } from './account-lockout.js';
 import type { LoginRateLimiter } from './rate-limit.js';
 import { hashToken, isTokenShaped, newToken } from './tokens.js';
 import type { RandomBytes } from './tokens.js';
@@ -19,6 +20,8 @@ export interface SessionServiceOptions {
   readonly hasher: PasswordHasher;
   /** Login throttling; without one, logins are not throttled (tests, CLI tools). */
   readonly limiter?: LoginRateLimiter;
+  /** Per-account lockout after repeated failures; without one, accounts are never locked. */
+  readonly lockout?: AccountLockout;
   /** Absolute session length from login. */
   readonly ttlMs?: number;
   /**
@@ -39,7 +42,7 @@ export interface LoginContext {
   readonly userAgent?: string | undefined;
 }
 
-export type LoginFailureReason = 'invalid_credentials' | 'account_disabled' | 'rate_limited';
+export type LoginFailureReason = 'invalid_credentials' | 'account_disabled' | 'rate_limited' | 'account_locked';
 
 export type LoginResult =
   | {
@@ -51,12 +54,18 @@ export type LoginResult =
       readonly user: AuthUser;
       /** ms since the epoch. */
       readonly expiresAt: number;
+      /** An expired lock seen by this attempt (for the audit log). */
+      readonly lockChange?: LockChange;
     }
   | {
       readonly ok: false;
       readonly reason: LoginFailureReason;
-      /** Set for `rate_limited`: seconds before another attempt (HTTP `Retry-After`). */
+      /** Set for `rate_limited` and `account_locked`: seconds before another attempt (HTTP `Retry-After`). */
       readonly retryAfterS?: number;
+      /** Set for `account_locked`: when the lock ends, ms since the epoch. */
+      readonly lockedUntil?: number;
+      /** A lock this attempt placed or found expired (for the audit log). */
+      readonly lockChange?: LockChange;
       /** The account, when the username named one (for the audit log; never tell the client). */
       readonly userId?: string;
     };
@@ -73,8 +82,13 @@ export interface SessionService {
   authenticate(token: string): Promise<Authenticated | null>;
   /** Ends a session; a no-op for an unknown token. */
   logout(token: string): Promise<void>;
-  /** Ends every session of a user: call on password change, role change, disable or delete. */
-  revokeUser(userId: string): Promise<number>;
+  /**
+   * Ends every session of a user: call on password change, role change, disable or delete.
+   * `keepToken`: the caller's own session, kept when they changed their own password.
+   */
+  revokeUser(userId: string, options?: { readonly keepToken?: string }): Promise<number>;
+  /** Lifts an account lockout (password reset by an administrator); true when the account was locked. */
+  clearLockout(username: string): boolean;
   /** Deletes expired sessions (idle ones too: with an idle timeout the stored expiry slides); run periodically (e.g. hourly). */
   purgeExpired(): Promise<number>;
   readonly ttlMs: number;
@@ -86,7 +100,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const msOf = (time: string): number => Date.parse(time);
 
 export function createSessionService(options: SessionServiceOptions): SessionService {
-  const { store, users, hasher, limiter, now } = options;
+  const { store, users, hasher, limiter, lockout, now } = options;
   const ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
   const idleMs = options.idleTimeoutMs;
   const touchMs = options.touchIntervalMs ?? DEFAULT_TOUCH_INTERVAL_MS;
@@ -100,7 +114,8 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   /** Counts a failed attempt towards the limits; the attempt that triggers a lockout still reports its own reason. */
   const failed = (name: string, ip: string, reason: LoginFailureReason, userId?: string): LoginResult => {
     limiter?.recordFailure(name, ip);
-    return userId === undefined ? { ok: false, reason } : { ok: false, reason, userId };
+    const lockChange = lockout?.recordFailure(name) ?? undefined;
+    return { ok: false, reason, ...(userId === undefined ? {} : { userId }), ...(lockChange ? { lockChange } : {}) };
   };
 
   /** True when a stored session no longer works at `t` (expired, past its ttl, idle, or with an unreadable time). */
@@ -112,42 +127,53 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     return idleMs !== undefined && !(t - lastSeen < idleMs);
   };
 
+  /** One login attempt on an account that is not locked. */
+  const attempt = async (username: string, password: string, context: LoginContext): Promise<LoginResult> => {
+    const gate = limiter?.check(username, context.ip);
+    if (gate && !gate.allowed) return { ok: false, reason: 'rate_limited', retryAfterS: gate.retryAfterS };
+    // No account can have such a name or password: refuse without hashing (reveals nothing about any account).
+    if (username.length === 0 || [...username].length > USERNAME_MAX_LENGTH || [...password].length > MAX_PASSWORD_LENGTH) {
+      return failed(username, context.ip, 'invalid_credentials');
+    }
+
+    const record = await users.findByUsername(username);
+    if (!record) {
+      await hasher.verifyDummy(password);
+      return failed(username, context.ip, 'invalid_credentials');
+    }
+    if (!(await hasher.verify(record.passwordHash, password))) return failed(username, context.ip, 'invalid_credentials', record.id);
+    // Only after the right password: a disabled account is not revealed to someone guessing.
+    if (record.disabled) return failed(username, context.ip, 'account_disabled', record.id);
+    const user = toAuthUser(record);
+    if (!user) return failed(username, context.ip, 'account_disabled', record.id);
+
+    limiter?.recordSuccess(username, context.ip);
+    lockout?.recordSuccess(username);
+    const token = newToken(options.random);
+    const csrfToken = newToken(options.random);
+    const t = now();
+    await store.create({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      expiresAt: iso(storedExpiry(t, t)),
+      csrfToken,
+      ip: context.ip,
+      userAgent: context.userAgent?.slice(0, 512) ?? null,
+    });
+    return { ok: true, token, csrfToken, user, expiresAt: t + ttlMs };
+  };
+
   return {
     ttlMs,
 
     async login(rawUsername, password, context) {
       const username = normalizeUsername(rawUsername);
-      const gate = limiter?.check(username, context.ip);
-      if (gate && !gate.allowed) return { ok: false, reason: 'rate_limited', retryAfterS: gate.retryAfterS };
-      // No account can have such a name or password: refuse without hashing (reveals nothing about any account).
-      if (username.length === 0 || [...username].length > USERNAME_MAX_LENGTH || [...password].length > MAX_PASSWORD_LENGTH) {
-        return failed(username, context.ip, 'invalid_credentials');
-      }
-
-      const record = await users.findByUsername(username);
-      if (!record) {
-        await hasher.verifyDummy(password);
-        return failed(username, context.ip, 'invalid_credentials');
-      }
-      if (!(await hasher.verify(record.passwordHash, password))) return failed(username, context.ip, 'invalid_credentials', record.id);
-      // Only after the right password: a disabled account is not revealed to someone guessing.
-      if (record.disabled) return failed(username, context.ip, 'account_disabled', record.id);
-      const user = toAuthUser(record);
-      if (!user) return failed(username, context.ip, 'account_disabled', record.id);
-
-      limiter?.recordSuccess(username, context.ip);
-      const token = newToken(options.random);
-      const csrfToken = newToken(options.random);
-      const t = now();
-      await store.create({
-        tokenHash: hashToken(token),
-        userId: user.id,
-        expiresAt: iso(storedExpiry(t, t)),
-        csrfToken,
-        ip: context.ip,
-        userAgent: context.userAgent?.slice(0, 512) ?? null,
-      });
-      return { ok: true, token, csrfToken, user, expiresAt: t + ttlMs };
+      // Before the address limiter and any password work: a locked account answers the same to right and wrong passwords.
+      const lock = lockout?.status(username);
+      if (lock?.locked) return { ok: false, reason: 'account_locked', lockedUntil: lock.until, retryAfterS: Math.max(1, Math.ceil((lock.until - now()) / 1000)) };
+      const result = await attempt(username, password, context);
+      // A lock found expired is reported once, with whatever this attempt gave.
+      return lock?.change && result.lockChange === undefined ? { ...result, lockChange: lock.change } : result;
     },
 
     async authenticate(token) {
@@ -180,8 +206,12 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       await store.delete(hashToken(token));
     },
 
-    revokeUser(userId) {
-      return store.deleteForUser(userId);
+    revokeUser(userId, revokeOptions = {}) {
+      return store.deleteForUser(userId, revokeOptions.keepToken === undefined ? undefined : { exceptTokenHash: hashToken(revokeOptions.keepToken) });
+    },
+
+    clearLockout(username) {
+      return lockout?.clear(normalizeUsername(username)) ?? false;
     },
 
     purgeExpired() {

@@ -39,6 +39,14 @@ export const loginBodySchema = z
   .strict();
 export type LoginBody = z.infer<typeof loginBodySchema>;
 
+/** Body of `POST /api/auth/password` (a user changing their own password). */
+export const passwordChangeSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'give your current password').max(1024),
+    newPassword: z.string().min(1, 'give the new password').max(1024),
+  })
+  .strict();
+
 /** The public view of a stored user; null when its role is not a known role (such a user gets no access). */
 export function toAuthUser(record: UserRecord): AuthUser | null {
   if (!isRole(record.role)) return null;

@@ -96,6 +96,8 @@ export function buildProgram(): Command {
     .option('--db <url>', 'database URL (default: SQLite in the data folder)')
     .option('--port <n>', 'HTTP port', positiveInteger, 8080)
     .option('--host <address>', 'address to listen on (0.0.0.0 for the whole network)', '127.0.0.1')
+    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <pem>', 'private key of --tls-cert (PEM)')
     .action(async (opts: StartCliOptions) => {
       const { runStart } = await import('./commands/start.js');
       await runStart(opts);
@@ -152,14 +154,15 @@ export function buildProgram(): Command {
   const evidenceCmd = program.command('evidence').description('Evidence for judicial requisitions: signed bundles of original recordings');
   evidenceCmd
     .command('export')
-    .description('Write a signed bundle (original segments, events, report, SHA-256 manifest, Ed25519 signature) of one camera over a time range')
+    .description('Write a signed bundle (blurred video by default, or with --original the original segments; events, report, SHA-256 manifest, Ed25519 signature) of one camera over a time range')
     .requiredOption('--camera <id>', 'camera id')
     .requiredOption('--from <iso>', 'start, ISO 8601 with a zone (e.g. 2026-11-28T14:00:00Z or ...T15:00:00+01:00)')
     .requiredOption('--to <iso>', 'end, ISO 8601 with a zone')
     .requiredOption('-o, --out <zip>', 'bundle file to create (never overwritten)')
     .option('--case <ref>', 'case reference of the judicial requisition')
     .option('--reason <text>', 'why the footage is exported (recorded in the report and the audit log)')
-    .option('--anonymize', 'blur every detected person (re-encoded to H.264, marked in report and manifest; not for judicial requests)')
+    .option('--anonymize', 'the default: every detected person blurred and the privacy masks filled (re-encoded to H.264, marked in report and manifest)')
+    .option('--original', 'the unaltered original recordings, byte for byte (judicial requisition) instead of the blurred video')
     .option('--data <dir>', 'data folder (database, recordings, keys)', './data')
     .option('--db <url>', 'database URL (default: SQLite in the data folder)')
     .option('-c, --config <yaml>', 'take camera names and time zone from this file instead of the stored configuration')
@@ -190,7 +193,32 @@ export function buildProgram(): Command {
       process.exitCode = await runAuditVerify(opts);
     });
 
+  program
+    .command('compliance')
+    .description('Data-protection documents for the controller and the DPO')
+    .command('report')
+    .description('Record of processing activities (GDPR art. 30) and DPIA facts, in French, from the configuration in force; lists the open points; audited')
+    .option('--format <fmt>', 'html or pdf (default: pdf when --out ends in .pdf, else html)')
+    .option('-o, --out <file>', 'write the report here (default: stdout)')
+    .option('-c, --config <yaml>', 'describe this configuration file instead of the one in force (database)')
+    .option('--data <dir>', 'data folder (database)', './data')
+    .option('--db <url>', 'database URL (default: SQLite in the data folder)')
+    .option('--json', 'print the report as one JSON object on stdout (the document is then written only with --out)')
+    .action(async (opts: ComplianceReportCliOptions) => {
+      const { runComplianceReport } = await import('./commands/compliance.js');
+      await runComplianceReport(opts);
+    });
+
   return program;
+}
+
+export interface ComplianceReportCliOptions {
+  format?: string;
+  out?: string;
+  config?: string;
+  data: string;
+  db?: string;
+  json?: boolean;
 }
 
 export interface AuditVerifyCliOptions {
@@ -233,6 +261,8 @@ export interface StartCliOptions {
   db?: string;
   port: number;
   host: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 export interface BenchCliOptions {
   cameras: number;
@@ -256,6 +286,7 @@ export interface EvidenceExportCliOptions {
   case?: string;
   reason?: string;
   anonymize?: boolean;
+  original?: boolean;
   data: string;
   db?: string;
   config?: string;

@@ -79,7 +79,7 @@ export const MAX_RETENTION_DAYS = 30;
 
 export const cameraRecordingSchema = z
   .object({
-    enabled: z.boolean().default(false).describe('Record the camera continuously (stream copy, no re-encoding) into segments.'),
+    enabled: z.boolean().default(false).describe('Record the camera continuously (stream copy, no re-encoding, unless privacy_masks) into segments.'),
     segment_s: z.number().int().min(10).max(600).default(60).describe('Length of one recorded segment file, in seconds.'),
     retention_days: z
       .number()
@@ -87,6 +87,10 @@ export const cameraRecordingSchema = z
       .max(MAX_RETENTION_DAYS, `the law allows at most ${MAX_RETENTION_DAYS} days of retention: use ${MAX_RETENTION_DAYS} or less (the usual is 10)`)
       .default(10)
       .describe('Days recordings and event snapshots are kept, unless a legal hold covers them.'),
+    privacy_masks: z
+      .boolean()
+      .default(false)
+      .describe("Fill the camera's privacy masks in the recorded video too (re-encoded with libx264 instead of stream copy: costs CPU, see docs/RECORDING.md)."),
   })
   .strict();
 
@@ -107,6 +111,9 @@ export const cameraSchema = z
   })
   .strict()
   .superRefine((cam, ctx) => {
+    if (cam.recording.privacy_masks && cam.masks.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['recording', 'privacy_masks'], message: 'recording.privacy_masks is true but the camera has no masks: draw at least one privacy mask, or set privacy_masks to false' });
+    }
     if (cam.loop && /^[a-z][a-z0-9+.-]*:\/\//i.test(cam.source)) {
       ctx.addIssue({ code: 'custom', path: ['loop'], message: 'loop only applies to file sources: remove it for a network camera' });
     }

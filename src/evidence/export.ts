@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { link, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Detection } from '../contracts/detection.js';
+import type { NormPolygon } from '../contracts/geometry.js';
 import type { VigieEvent } from '../contracts/event.js';
 import type { RecordingGap, Segment, SegmentQuery } from '../recording/segment-index.js';
 import type { AuditInput } from '../store/audit-repository.js';
@@ -22,7 +23,7 @@ import {
   ANONYMISED_VIDEO, EVENTS_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE_IN_BUNDLE, REPORT_FILE, SIGNATURE_FILE, VIDEO_FOLDER, serialiseManifest,
   type Manifest, type ManifestFile,
 } from './manifest.js';
-import { buildReport, type ReportSegment } from './report.js';
+import { buildReport, type KeptSubjectReport, type ReportSegment } from './report.js';
 import { createZipWriter, type ZipWriter } from './zip.js';
 
 /** `actor` of exports made with the command line (no logged-in user). */
@@ -65,9 +66,24 @@ export interface ExportRequest {
   readonly cameraInfo: { readonly name: string | null; readonly place: string | null };
   /** IANA zone of the local times in the report. */
   readonly timeZone: string;
+  /** true: one re-encoded video, people blurred and masks filled (the default of the CLI and API); false: the original segments. */
   readonly anonymize: boolean;
+  /** The camera's privacy masks (normalised polygons), filled in the anonymised video. */
+  readonly masks?: readonly NormPolygon[];
+  /**
+   * Access requests: the person whose detected box contains the normalised
+   * point (x, y) in the frame nearest `at` (ISO) stays unblurred along their
+   * track; everyone else is blurred. Needs `anonymize`.
+   */
+  readonly keepSubject?: KeepSubject | null;
   /** Bundle path to create; refused if it exists. */
   readonly out: string;
+}
+
+export interface KeepSubject {
+  readonly at: string;
+  readonly x: number;
+  readonly y: number;
 }
 
 export interface ExportResult {
@@ -89,6 +105,16 @@ function parseTime(value: string, what: string): string {
     throw new EvidenceError('INVALID', `${what} must be an ISO 8601 time with a zone, e.g. 2026-11-28T14:00:00Z or 2026-11-28T15:00:00+01:00 (got "${value}")`);
   }
   return new Date(ms).toISOString();
+}
+
+function checkKeepSubject(keep: KeepSubject, anonymize: boolean, from: string, to: string): KeepSubject {
+  if (!anonymize) throw new EvidenceError('INVALID', 'keepSubject applies to the blurred video: it cannot be combined with an original (unaltered) export');
+  const at = parseTime(keep.at, 'keepSubject.at');
+  if (at < from || at >= to) throw new EvidenceError('INVALID', `keepSubject.at (${at}) must lie within the exported range [${from}, ${to})`);
+  for (const [name, v] of [['x', keep.x], ['y', keep.y]] as const) {
+    if (!(v >= 0 && v <= 1)) throw new EvidenceError('INVALID', `keepSubject.${name} must be a normalised coordinate in [0, 1] (got ${String(v)})`);
+  }
+  return { at, x: keep.x, y: keep.y };
 }
 
 /** `video/001_20261128T140000Z.ts`: ordered, unique, and says when. */
@@ -158,8 +184,8 @@ async function addAnonymised(
   zip: ZipWriter,
   deps: ExportDeps,
   segments: readonly Segment[],
-  range: { from: string; to: string; out: string },
-): Promise<{ files: ManifestFile[]; report: ReportSegment[]; result: AnonymizeResult; detector: string }> {
+  range: { from: string; to: string; out: string; masks: readonly NormPolygon[]; keep: KeepSubject | null },
+): Promise<{ files: ManifestFile[]; report: ReportSegment[]; result: AnonymizeResult; detector: string; kept: KeptSubjectReport | null }> {
   if (!deps.openDetector) throw new EvidenceError('INVALID', ANONYMIZE_UNAVAILABLE);
   const report: ReportSegment[] = [];
   for (const segment of segments) {
@@ -187,9 +213,12 @@ async function addAnonymised(
       out: video,
       detector,
       inFlight: detector.inFlight,
+      masks: range.masks,
+      keep: range.keep ? { atS: (Date.parse(range.keep.at) - startMs) / 1000, x: range.keep.x, y: range.keep.y } : null,
     });
     const written = await zip.addFile(ANONYMISED_VIDEO, video);
-    return { files: [{ name: written.name, bytes: written.bytes, sha256: written.sha256 }], report, result, detector: detector.name };
+    const kept = range.keep && result.kept ? { ...range.keep, trackId: result.kept.trackId, framesKept: result.kept.framesKept } : null;
+    return { files: [{ name: written.name, bytes: written.bytes, sha256: written.sha256 }], report, result, detector: detector.name, kept };
   } finally {
     await detector.close();
     await rm(video, { force: true });
@@ -206,6 +235,8 @@ export async function exportEvidence(deps: ExportDeps, request: ExportRequest): 
   const from = parseTime(request.from, '--from');
   const to = parseTime(request.to, '--to');
   if (from >= to) throw new EvidenceError('INVALID', `--from (${from}) must be before --to (${to})`);
+  const keep = request.keepSubject ? checkKeepSubject(request.keepSubject, request.anonymize, from, to) : null;
+  const masks = request.masks ?? [];
   const segments = await deps.segments.list({ camera: request.camera, from, to });
   if (segments.length === 0) {
     throw new EvidenceError('NOT_FOUND', `camera "${request.camera}" has no recording between ${from} and ${to}: check the camera id and the range (times are UTC unless they carry an offset)`);
@@ -220,10 +251,18 @@ export async function exportEvidence(deps: ExportDeps, request: ExportRequest): 
     throw new EvidenceError('UNAVAILABLE', `cannot write ${partial}: ${(err as NodeJS.ErrnoException).code ?? String(err)} (check the folder exists and is writable)`);
   }
   try {
-    const anonymised = request.anonymize ? await addAnonymised(zip, deps, segments, { from, to, out }) : null;
+    const anonymised = request.anonymize ? await addAnonymised(zip, deps, segments, { from, to, out, masks, keep }) : null;
     const video = anonymised ?? (await addSegments(zip, deps, segments));
     const anonymization = anonymised
-      ? { detector: anonymised.detector, min_score: ANONYMIZE_MIN_SCORE, frames: anonymised.result.frames, boxes_blurred: anonymised.result.boxesBlurred, codec: 'H.264 (libx264), re-encoded' }
+      ? {
+          detector: anonymised.detector,
+          min_score: ANONYMIZE_MIN_SCORE,
+          frames: anonymised.result.frames,
+          boxes_blurred: anonymised.result.boxesBlurred,
+          codec: 'H.264 (libx264), re-encoded',
+          masks: masks.length,
+          kept_subject: anonymised.kept ? { at: anonymised.kept.at, x: anonymised.kept.x, y: anonymised.kept.y, track_id: anonymised.kept.trackId, frames_kept: anonymised.kept.framesKept } : null,
+        }
       : null;
     const events = await eventsInRange(deps, request.camera, from, to);
     const gaps = await deps.segments.gaps({ camera: request.camera, from, to });
@@ -237,7 +276,7 @@ export async function exportEvidence(deps: ExportDeps, request: ExportRequest): 
       reason: request.reason,
       caseRef: request.caseRef,
       anonymized: anonymization !== null,
-      anonymization: anonymised ? { ...anonymised.result, detector: anonymised.detector, minScore: ANONYMIZE_MIN_SCORE } : null,
+      anonymization: anonymised ? { ...anonymised.result, detector: anonymised.detector, minScore: ANONYMIZE_MIN_SCORE, kept: anonymised.kept } : null,
       segments: video.report,
       gaps,
       eventCount: events.length,
@@ -293,6 +332,9 @@ export async function exportEvidence(deps: ExportDeps, request: ExportRequest): 
         segments: segments.length,
         events: events.length,
         anonymized: anonymization !== null,
+        // Which video left: the unaltered original (judicial requisition) or the blurred one.
+        video: anonymization !== null ? 'blurred' : 'original',
+        ...(anonymised?.kept ? { kept_subject_at: anonymised.kept.at, kept_subject_x: anonymised.kept.x, kept_subject_y: anonymised.kept.y } : {}),
         key_fingerprint: deps.key.fingerprint,
       },
     });

@@ -38,7 +38,17 @@ export const manifestSchema = z
     anonymized: z.boolean(),
     /** How the video was anonymised; null for original footage. */
     anonymization: z
-      .object({ detector: z.string(), min_score: z.number(), frames: z.number().int(), boxes_blurred: z.number().int(), codec: z.string() })
+      .object({
+        detector: z.string(),
+        min_score: z.number(),
+        frames: z.number().int(),
+        boxes_blurred: z.number().int(),
+        codec: z.string(),
+        /** Privacy mask polygons filled in every frame (absent in bundles made before masks applied). */
+        masks: z.number().int().min(0).optional(),
+        /** The one person left unblurred (access request): designated at `at`, point (x, y) normalised. */
+        kept_subject: z.object({ at: z.string(), x: z.number(), y: z.number(), track_id: z.number().int(), frames_kept: z.number().int() }).strict().nullable().optional(),
+      })
       .strict()
       .nullable(),
     key_fingerprint: sha256,

@@ -15,6 +15,15 @@ export interface ReportSegment {
   readonly recordedAs: string;
 }
 
+/** The person left unblurred in an anonymised video, and where they were designated. */
+export interface KeptSubjectReport {
+  readonly at: string;
+  readonly x: number;
+  readonly y: number;
+  readonly trackId: number;
+  readonly framesKept: number;
+}
+
 export interface ReportInput {
   readonly camera: { readonly id: string; readonly name: string | null; readonly place: string | null };
   readonly from: string;
@@ -25,7 +34,7 @@ export interface ReportInput {
   readonly caseRef: string | null;
   readonly anonymized: boolean;
   /** How the video was anonymised (with `anonymized`). */
-  readonly anonymization?: { readonly detector: string; readonly minScore: number; readonly frames: number; readonly boxesBlurred: number; readonly framesWithPeople: number; readonly width: number; readonly height: number; readonly fps: number } | null;
+  readonly anonymization?: { readonly detector: string; readonly minScore: number; readonly frames: number; readonly boxesBlurred: number; readonly framesWithPeople: number; readonly width: number; readonly height: number; readonly fps: number; readonly maskedPixels: number; readonly kept: KeptSubjectReport | null } | null;
   readonly segments: readonly ReportSegment[];
   readonly gaps: readonly { readonly start: string; readonly end: string; readonly reason: string }[];
   readonly eventCount: number;
@@ -77,6 +86,12 @@ export function buildReport(r: ReportInput): string {
       add(`  detector ${a.detector} (score >= ${a.minScore}), ${a.boxesBlurred} boxes blurred on ${a.framesWithPeople} frames`);
       add('  (a person is also blurred where seen the frame before; the detector can still miss someone:');
       add('  review the video before releasing it).');
+      if (a.maskedPixels > 0) add(`  The camera's privacy masks are filled in black in every frame (${a.maskedPixels} pixels per frame).`);
+      if (a.kept) {
+        add(`  ONE SUBJECT KEPT UNBLURRED (access request): the person at point (${a.kept.x.toFixed(3)}, ${a.kept.y.toFixed(3)}) of the frame`);
+        add(`  at ${both(a.kept.at, r.timeZone)}, followed by the tracker (track ${a.kept.trackId}), unblurred on ${a.kept.framesKept} frames;`);
+        add('  everyone else is blurred.');
+      }
     }
   } else {
     add('Video: the ORIGINAL recorded segments, byte for byte (stream copy, never re-encoded).', 'Each segment\'s SHA-256 below equals the hash Vigie computed when the segment was closed.');

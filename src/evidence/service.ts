@@ -11,13 +11,15 @@ import { createSegmentIndex } from '../recording/segment-index.js';
 import type { Repositories } from '../store/index.js';
 import type { Database } from '../store/schema.js';
 import { openEngineDetector } from './detector.js';
-import { exportEvidence, type ExportRequest, type ExportResult } from './export.js';
+import { EvidenceError } from './errors.js';
+import { exportEvidence, type AnonymizeDetector, type ExportRequest, type ExportResult } from './export.js';
+import { createFootageCache, type FootageFile } from './footage.js';
 import { loadInstanceKey, type InstanceKey, type PublicKeyInfo } from './instance-key.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
 /** What a caller asks for; the service fills in camera details, time zone and paths. */
-export type EvidenceRequest = Omit<ExportRequest, 'cameraInfo' | 'timeZone' | 'out'>;
+export type EvidenceRequest = Omit<ExportRequest, 'cameraInfo' | 'timeZone' | 'out' | 'masks'>;
 
 export interface StoredExport extends ExportResult {
   /** File name stem under `<data>/exports/`, used in download URLs. */
@@ -33,6 +35,12 @@ export interface EvidenceService {
   create(request: EvidenceRequest): Promise<StoredExport>;
   /** Path of a bundle made by `create`, or null if there is none by that id. */
   bundlePath(id: string): Promise<string | null>;
+  /** Blurred, masked MP4 of a camera's recordings over [fromMs, toMs) (cached under `<data>/cache/footage/`). */
+  footage(camera: string, fromMs: number, toMs: number): Promise<FootageFile>;
+  /** Deletes cached footage older than an hour or whose source segments are gone (before each blurred request, and every 10 minutes on the server). */
+  sweepFootage(): Promise<number>;
+  /** Stops a blurred render in progress (server shutdown). */
+  close(): Promise<void>;
 }
 
 export interface EvidenceServiceOptions {
@@ -49,6 +57,8 @@ export interface EvidenceServiceOptions {
    * cannot spare the cores), `workers` caps its threads.
    */
   readonly anonymize?: boolean | { readonly workers: number };
+  /** Replaces the engine detector (tests). */
+  readonly openDetector?: () => Promise<AnonymizeDetector>;
 }
 
 /** Export ids are file names: nothing that could leave the folder. */
@@ -67,9 +77,27 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     return key;
   };
 
+  const detectorOf = (config: VigieConfig | null): (() => Promise<AnonymizeDetector>) | null =>
+    options.anonymize === false
+      ? null
+      : (options.openDetector ?? (() => openEngineDetector(config?.detector ?? null, typeof options.anonymize === 'object' ? options.anonymize.workers : undefined)));
+  const footage = createFootageCache({
+    cacheDir: join(options.dataDir, 'cache', 'footage'),
+    recordingsDir: join(options.dataDir, 'recordings'),
+    segments,
+    masksOf: async (camera) => (await options.config())?.cameras.find((c) => c.id === camera)?.masks ?? [],
+    openDetector: async () => {
+      const open = detectorOf(await options.config());
+      if (!open) throw new EvidenceError('UNAVAILABLE', 'blurred footage is not available here: no person detector is set up on this server (ask the administrator)');
+      return open();
+    },
+    now,
+  });
+
   const run = async (out: string, request: EvidenceRequest): Promise<ExportResult> => {
     const config = await options.config();
     const camera = config?.cameras.find((c) => c.id === request.camera);
+    const openDetector = detectorOf(config);
     return exportEvidence(
       {
         recordingsDir: join(options.dataDir, 'recordings'),
@@ -79,11 +107,9 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
         key: await instanceKey(),
         now,
         vigieVersion: options.vigieVersion,
-        ...(options.anonymize === false
-          ? {}
-          : { openDetector: () => openEngineDetector(config?.detector ?? null, typeof options.anonymize === 'object' ? options.anonymize.workers : undefined) }),
+        ...(openDetector ? { openDetector } : {}),
       },
-      { ...request, out, cameraInfo: { name: camera?.name ?? null, place: null }, timeZone: config?.timezone ?? DEFAULT_TIME_ZONE },
+      { ...request, out, cameraInfo: { name: camera?.name ?? null, place: null }, timeZone: config?.timezone ?? DEFAULT_TIME_ZONE, masks: camera?.masks ?? [] },
     );
   };
 
@@ -100,6 +126,9 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       const result = await run(join(exportsDir, `${id}.zip`), request);
       return { ...result, id };
     },
+    footage: (camera, fromMs, toMs) => footage.render(camera, fromMs, toMs),
+    sweepFootage: () => footage.sweep(),
+    close: () => footage.close(),
     async bundlePath(id) {
       if (!EXPORT_ID.test(id)) return null;
       const path = join(exportsDir, `${id}.zip`);

@@ -1,7 +1,8 @@
 /**
  * Pure argv builder of the recorder: the camera's first video stream copied
  * (no re-encoding) into MPEG-TS segments, each completed segment announced as a
- * CSV line on stdout. Nothing here spawns or reads the clock.
+ * CSV line on stdout; or, with a mask image, re-encoded (libx264 veryfast) with
+ * the privacy masks overlaid. Nothing here spawns or reads the clock.
  */
 import { MediaError } from './errors.js';
 import { DEFAULT_NETWORK_TIMEOUT_MS, sourceKind } from './ffmpeg-args.js';
@@ -20,6 +21,11 @@ export interface SegmentArgsOptions {
   readonly loop?: boolean;
   /** Network sources: socket I/O timeout. */
   readonly networkTimeoutMs?: number;
+  /**
+   * Masked recording: an RGBA image of the source's size (see privacy/mask-image),
+   * overlaid on every frame; the video is then re-encoded instead of copied.
+   */
+  readonly maskImage?: string;
 }
 
 /** One line of `-segment_list_type csv`: file name, start and end in stream seconds. */
@@ -43,9 +49,22 @@ export function buildSegmentArgs(options: SegmentArgsOptions): string[] {
   // A file is read at its own rate, like a camera delivers it, so recorded time is wall time.
   if (kind === 'file') args.push('-re');
   if (options.loop === true) args.push('-stream_loop', '-1');
+  args.push('-i', options.source);
+  if (options.maskImage === undefined) {
+    args.push('-map', '0:v:0', '-an', '-c', 'copy');
+  } else {
+    // A single still image: overlay repeats it on every frame. scale2ref keeps it aligned should
+    // the camera's size differ from the probed one (pixel-exact when it does not).
+    // Keyframes are forced on the segment length so the segments are cut as with stream copy.
+    args.push(
+      '-i', options.maskImage,
+      '-filter_complex', '[1:v][0:v]scale2ref=flags=neighbor[mask][video];[video][mask]overlay=format=auto,format=yuv420p[out]',
+      '-map', '[out]', '-an',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23',
+      '-force_key_frames', `expr:gte(t,n_forced*${options.segmentS})`,
+    );
+  }
   args.push(
-    '-i', options.source,
-    '-map', '0:v:0', '-an', '-c', 'copy',
     '-f', 'segment',
     '-segment_time', String(options.segmentS),
     '-segment_format', 'mpegts',

@@ -1,8 +1,9 @@
 /**
  * The public information page's content (`GET /public`, `GET /api/public`),
- * built from the configuration in force. Pure: no I/O, no clock. Only what a
- * resident may know goes in: camera names, the situations looked for, the
- * retention, the controller's contacts. Never a source URL, a credential, a
+ * built from the configuration in force and the time of the request (an
+ * authorisation may have expired). Pure: no I/O, no clock. Only what a
+ * resident may know goes in: camera names, the situations looked for, their
+ * purpose and legal basis, the retention, the controller's contacts. Never a source URL, a credential, a
  * zone's coordinates or an internal id.
  */
 import {
@@ -16,6 +17,7 @@ import {
   type Weekday,
 } from '../config/schema.js';
 import { RULE_TYPES } from '../config/rules/index.js';
+import { frenchDate, legalStatus, type LegalState, type LegalStatus } from '../rules/legal-basis.js';
 
 export type RuleType = RuleConfig['type'];
 
@@ -42,20 +44,26 @@ export const RULE_LABELS_FR: Readonly<Record<RuleType, string>> = {
   counting: 'Comptage anonyme (statistiques)',
 };
 
-/** Rule types that never alert anyone: they only produce aggregate counts. */
-const STATISTICS_ONLY: ReadonlySet<RuleType> = new Set<RuleType>(['counting']);
-
 const DAY_FR: Readonly<Record<Weekday, string>> = { mon: 'lun.', tue: 'mar.', wed: 'mer.', thu: 'jeu.', fri: 'ven.', sat: 'sam.', sun: 'dim.' };
 
 export interface PublicUse {
   readonly type: RuleType;
   readonly label: string;
-  /** `alert`: an operator is warned in real time; `statistics`: anonymous counts only, never an alert. */
-  readonly kind: 'alert' | 'statistics';
+  /**
+   * `alert`: an operator is warned in real time; `statistics`: anonymous counts
+   * only, never an alert; `suspended`: its authorisation has expired, no alert.
+   */
+  readonly kind: 'alert' | 'statistics' | 'suspended';
   /** Every rule of this use is in shadow mode: measured, never shown to an operator ("en évaluation, sans alerte"). */
   readonly evaluation: boolean;
   /** When it runs, in French local time; empty = at all times. */
   readonly schedule: readonly string[];
+  /** What the rule is for, as the city wrote it (`purpose`); null when not given. */
+  readonly purpose: string | null;
+  /** Legal status of the rule at the time of the page (docs/RULES.md, "Legal basis"). */
+  readonly legalBasis: LegalState;
+  /** The same in French, e.g. "Statistiques anonymes uniquement (aucune alerte)". */
+  readonly legalBasisText: string;
 }
 
 export interface PublicCamera {
@@ -87,7 +95,7 @@ export interface PublicPageModel {
   readonly purposes: readonly string[];
   /** False when the purposes are the defaults derived from the rules (the city still has to write them). */
   readonly purposesDeclared: boolean;
-  /** True while any organisation field still says "à compléter". */
+  /** True while any organisation field still says "à compléter", or a use has no declared legal basis. */
   readonly incomplete: boolean;
   readonly cameras: readonly PublicCamera[];
   /** What the system does not do, by construction. */
@@ -111,15 +119,16 @@ export const GUARANTEES_FR: readonly string[] = [
 
 export const CNIL = { name: "Commission nationale de l'informatique et des libertés (CNIL)", url: 'https://www.cnil.fr' } as const;
 
-/** The page's content from the configuration in force (its version and date, when it was stored). */
-export function buildPublicPage(current: ConfigInForce): PublicPageModel {
+/** The page's content from the configuration in force (its version and date, when it was stored) at `nowMs`. */
+export function buildPublicPage(current: ConfigInForce, nowMs: number): PublicPageModel {
   const { config } = current;
   const org = organisationSchema.parse(config.organisation ?? {});
-  const cameras = config.cameras.map(publicCamera).filter((c): c is PublicCamera => c !== null);
+  const cameras = config.cameras.map((c) => publicCamera(c, (rule) => legalStatus(rule, nowMs, config.timezone))).filter((c): c is PublicCamera => c !== null);
   const declared = org.purposes !== undefined;
   const purposes = org.purposes ?? defaultPurposes(cameras);
   const rightsContact = org.rights_contact ?? org.dpo_contact;
-  const incomplete = [org.controller, org.dpo_contact].some((s) => s.includes(TO_COMPLETE)) || !declared;
+  const undeclaredBasis = cameras.some((c) => c.uses.some((u) => u.legalBasis === 'undeclared'));
+  const incomplete = [org.controller, org.dpo_contact].some((s) => s.includes(TO_COMPLETE)) || !declared || undeclaredBasis;
   return {
     language: 'fr',
     configuration: {
@@ -146,31 +155,35 @@ export function buildPublicPage(current: ConfigInForce): PublicPageModel {
   };
 }
 
+/** What residents read about a rule's legal basis. */
+function publicBasis(status: LegalStatus): string {
+  return status.state === 'expired' && status.validUntil ? `Autorisation expirée le ${frenchDate(status.validUntil)} : pas d'alerte` : status.reason;
+}
+
+const kindOf = (status: LegalStatus): PublicUse['kind'] => (status.state === 'statistics' ? 'statistics' : status.state === 'expired' ? 'suspended' : 'alert');
+
 /** A camera as the public sees it; null when it has no analytics (disabled, or no enabled rule). */
-function publicCamera(camera: CameraConfig): PublicCamera | null {
+function publicCamera(camera: CameraConfig, statusOf: (rule: RuleConfig) => LegalStatus): PublicCamera | null {
   if (!camera.enabled) return null;
   const rules = camera.rules.filter((r) => r.enabled);
   if (rules.length === 0) return null;
-  const uses = new Map<string, { type: RuleType; schedule: readonly string[]; shadow: boolean }>();
+  const uses = new Map<string, Omit<PublicUse, 'evaluation'> & { shadow: boolean }>();
   for (const rule of rules) {
     const schedule = rule.schedule ? rule.schedule.map(frenchSlot) : [];
-    const key = `${rule.type}\u0000${schedule.join('\u0000')}`;
+    const status = statusOf(rule);
+    const use = { type: rule.type, label: RULE_LABELS_FR[rule.type], kind: kindOf(status), schedule, purpose: rule.purpose ?? null, legalBasis: status.state, legalBasisText: publicBasis(status) };
+    // One use per rule, merged with rules that read the same (type, schedule, purpose, basis).
+    const key = [use.type, ...schedule, use.purpose ?? '', use.legalBasisText].join('\u0000');
     const seen = uses.get(key);
-    // One use per type and schedule: it is "en évaluation" only if every rule behind it is.
-    uses.set(key, { type: rule.type, schedule, shadow: (seen?.shadow ?? true) && 'mode' in rule && rule.mode === 'shadow' });
+    // A use is "en évaluation" only if every rule behind it is.
+    uses.set(key, { ...use, shadow: (seen?.shadow ?? true) && 'mode' in rule && rule.mode === 'shadow' });
   }
   const order = (t: RuleType): number => RULE_TYPES.indexOf(t);
   return {
     name: camera.name?.trim() || camera.id,
     uses: [...uses.values()]
       .sort((a, b) => order(a.type) - order(b.type))
-      .map((u) => ({
-        type: u.type,
-        label: RULE_LABELS_FR[u.type],
-        kind: STATISTICS_ONLY.has(u.type) ? 'statistics' : 'alert',
-        evaluation: u.shadow && !STATISTICS_ONLY.has(u.type),
-        schedule: u.schedule,
-      })),
+      .map(({ shadow, ...u }) => ({ ...u, evaluation: shadow && u.kind === 'alert' })),
     recorded: camera.recording.enabled,
     retentionDays: camera.recording.retention_days,
     retention: frenchDuration(camera.recording.retention_days),

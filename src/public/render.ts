@@ -43,7 +43,9 @@ function useItem(use: PublicUse): string {
   if (use.evaluation) notes.push('en évaluation, sans alerte');
   if (use.schedule.length > 0) notes.push(`uniquement ${use.schedule.join(' ; ')}`);
   const tail = notes.length > 0 ? ` <span class="tag">(${h(notes.join(' — '))})</span>` : '';
-  return `<li data-testid="public-use" data-kind="${h(use.kind)}">${h(use.label)}${tail}</li>`;
+  const purpose = use.purpose ? `<br>Finalité : ${h(use.purpose)}` : '';
+  const basis = `<br><span data-testid="public-use-basis">Base légale : ${h(use.legalBasisText)}</span>`;
+  return `<li data-testid="public-use" data-kind="${h(use.kind)}" data-basis="${h(use.legalBasis)}">${h(use.label)}${tail}${purpose}${basis}</li>`;
 }
 
 function cameraSection(camera: PublicCamera): string {

@@ -4,12 +4,15 @@
  * is too full and resumes when space returns, indexes every completed segment
  * and records what was not recorded as a gap.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import type { NormPolygon } from '../contracts/geometry.js';
 import { dirname, join } from 'node:path';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../media/backoff.js';
 import { isMediaError, mediaErrorFromStderr } from '../media/errors.js';
 import { probeSource } from '../media/ffprobe.js';
 import { startRecorderRun, type CompletedSegment, type RecorderRun, type RecorderRunOptions } from '../media/recorder.js';
+import { maskImagePam } from '../privacy/mask-image.js';
+import { rasterizeMasks } from '../privacy/mask.js';
 import type { Clock } from '../store/time.js';
 import { isDiskFullError, type FreeSpaceProbe } from './disk-space.js';
 import { finalizeSegment, TruncatedSegmentError } from './finalize.js';
@@ -55,10 +58,19 @@ export interface CameraRecorderOptions {
   readonly startRun?: (options: RecorderRunOptions) => RecorderRun;
   /** Codec of the source's video (ffprobe); injected by tests. Null skips the check. */
   readonly probeCodec?: ((source: string) => Promise<string>) | null;
+  /**
+   * Masked recording (`recording.privacy_masks`): these polygons are filled in
+   * black in the recorded video, which is then re-encoded. Empty: stream copy.
+   */
+  readonly masks?: readonly NormPolygon[];
+  /** Picture size of the source (ffprobe), for the mask image; injected by tests. */
+  readonly probeSize?: (source: string) => Promise<{ readonly width: number; readonly height: number }>;
 }
 
 /** Video codecs MPEG-TS carries, so a stream copy stays playable (cameras send H.264 or H.265). */
 export const TS_VIDEO_CODECS: ReadonlySet<string> = new Set(['h264', 'hevc', 'mpeg2video', 'mpeg1video', 'mpeg4']);
+
+const probeSizeWithFfprobe = async (source: string): Promise<{ width: number; height: number }> => probeSource(source, { timeoutMs: 20_000 });
 
 const probeCodecWithFfprobe = async (source: string): Promise<string> => (await probeSource(source, { timeoutMs: 20_000 })).codec;
 
@@ -157,10 +169,12 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
     lastSegmentEnd = endMs;
   };
 
+  const masks = options.masks ?? [];
   const probeCodec = options.probeCodec === undefined ? probeCodecWithFfprobe : options.probeCodec;
   /** true once the source's codec is known to fit MPEG-TS; false when it never will (the recorder waits for a new config). */
   const codecFits = async (): Promise<boolean | null> => {
-    if (probeCodec === null) return true;
+    // A masked recording is re-encoded to H.264: any codec ffmpeg decodes will do.
+    if (probeCodec === null || masks.length > 0) return true;
     try {
       const codec = await probeCodec(options.source);
       if (TS_VIDEO_CODECS.has(codec)) return true;
@@ -170,6 +184,13 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
       setState('error', `${isMediaError(err) ? err.message : String(err)}; retrying`);
       return null;
     }
+  };
+
+  let maskPam: Buffer | null = null;
+  /** Writes the mask image of a masked recording next to the run's segments (rasterised once, at the source's size). */
+  const writeMaskImage = async (path: string): Promise<void> => {
+    maskPam ??= maskImagePam(rasterizeMasks(masks, await (options.probeSize ?? probeSizeWithFfprobe)(options.source)));
+    await writeFile(path, maskPam);
   };
 
   const loop = async (): Promise<void> => {
@@ -204,6 +225,19 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
         await sleep(diskPollMs);
         continue;
       }
+      const maskImage = masks.length > 0 ? join(dirname(pattern), `${runStart}-privacy-mask.pam`) : undefined;
+      if (maskImage !== undefined) {
+        try {
+          await writeMaskImage(maskImage);
+        } catch (err) {
+          // Never record unmasked what must be masked: wait and retry.
+          markDown('stream_down', runStart);
+          const delay = backoffDelayMs(attempt++, policy, options.random);
+          setState('error', `cannot prepare the privacy mask image: ${isMediaError(err) ? err.message : String(err)}; retrying in ${(delay / 1000).toFixed(1)} s`);
+          await sleep(delay);
+          continue;
+        }
+      }
       // stop() may have come during an await above: it found no run to stop, so none may start now.
       if (stopping) break;
       const current = startRun({
@@ -211,6 +245,7 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
         segmentS: options.segmentS,
         outputPattern: pattern,
         loop: options.loop,
+        ...(maskImage !== undefined ? { maskImage } : {}),
         now: clock,
         onSegment,
         onHandlerError: (err) => log(String(err)),
@@ -229,6 +264,7 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
       clearInterval(watch);
       run = null;
       await removeLeftovers(dirname(pattern), `${runStart}-`);
+      if (maskImage !== undefined) await rm(maskImage, { force: true });
       if (stopping) break;
       const stderr = exit.stderrTail.join('\n');
       if (diskFullDuringRun !== null || isDiskFullError(stderr)) {

@@ -51,7 +51,8 @@ export function minFreeBytesOf(config: VigieConfig): number {
 
 const STARTUP_GAP_TOLERANCE_MS = 1500;
 
-const recorderKey = (c: CameraConfig): string => JSON.stringify([c.source, c.loop, c.recording.segment_s]);
+const recordedMasks = (c: CameraConfig): CameraConfig['masks'] => (c.recording.privacy_masks ? c.masks : []);
+const recorderKey = (c: CameraConfig): string => JSON.stringify([c.source, c.loop, c.recording.segment_s, recordedMasks(c)]);
 const records = (c: CameraConfig): boolean => c.enabled && c.recording.enabled;
 
 export function createRecorderManager(options: RecorderManagerOptions): RecorderManager {
@@ -98,6 +99,7 @@ export function createRecorderManager(options: RecorderManagerOptions): Recorder
         source: camera.source,
         loop: camera.loop,
         segmentS: camera.recording.segment_s,
+        masks: recordedMasks(camera),
         recordingsDir: options.recordingsDir,
         index: options.index,
         clock: options.clock,

@@ -14,12 +14,14 @@ import { createLineCrossingRule } from './line-crossing.js';
 import { createLoiteringRule } from './loitering.js';
 import { createPersonDownRule } from './person-down.js';
 import { createRedLightRule } from './red-light.js';
+import { authorisationOpen } from './legal-basis.js';
+import { occurrenceStatistic, occurrenceTarget } from './occurrence.js';
 import { createLocalClock, inSchedule } from './schedule.js';
 import { createSmokeRule } from './smoke.js';
 import { createSpeedingRule } from './speeding.js';
 import { createStoppedVehicleRule } from './stopped-vehicle.js';
 import { endedSignal } from './per-track.js';
-import { NO_CONTEXT, type CountRecord, type Rule, type RuleContext, type RuleMeta, type RuleScene, type RuleSignal, type RuleStep, type Statistic } from './types.js';
+import { NO_CONTEXT, type CountRecord, type EndReason, type Rule, type RuleContext, type RuleMeta, type RuleScene, type RuleSignal, type RuleStep, type Statistic } from './types.js';
 import { createVehicleDepartureRule } from './vehicle-departure.js';
 import { createVehicleProwlingRule } from './vehicle-prowling.js';
 import { createWrongWayRule } from './wrong-way.js';
@@ -59,27 +61,26 @@ export function createRule(config: EventRuleConfig, scene: RuleScene, factories:
   return factory(config, scene);
 }
 
-/** State of a rule wrapped with its schedule: the keys of situations it has open. */
-interface ScheduledState {
+/** State of a gated rule: the inner rule's, and the keys of situations it has open. */
+interface GatedState {
   readonly inner: unknown;
   readonly open: ReadonlySet<number>;
 }
 
 /**
- * A rule that only raises events during its weekly schedule. The inner rule runs
- * all the time (a car parked before the schedule starts is known to be parked
- * when it does); outside the schedule its signals are dropped and the situations
- * it had open end (reason `schedule`).
+ * A rule whose signals pass only while `allows(wallMs)`. The inner rule runs
+ * all the time (a car parked before the gate opens is known to be parked when
+ * it does); while the gate is shut its signals are dropped and the situations
+ * it had open end with `reason`.
  */
-export function scheduledRule(rule: Rule<unknown>, slots: readonly ScheduleSlot[], timeZone: string): Rule<ScheduledState> {
-  const clock = createLocalClock(timeZone);
+function gatedRule(rule: Rule<unknown>, allows: (wallMs: number) => boolean, reason: EndReason): Rule<GatedState> {
   return {
     meta: rule.meta,
     ...(rule.scene ? { scene: rule.scene } : {}),
     init: () => ({ inner: rule.init(), open: new Set<number>() }),
     evaluate(state, frame, context = NO_CONTEXT) {
       const step = rule.evaluate(state.inner, frame, context);
-      if (inSchedule(slots, clock(context.wallMs))) {
+      if (allows(context.wallMs)) {
         const open = new Set(state.open);
         for (const s of step.signals) {
           if (s.kind === 'situation.active') open.add(s.trackId);
@@ -87,10 +88,25 @@ export function scheduledRule(rule: Rule<unknown>, slots: readonly ScheduleSlot[
         }
         return { state: { inner: step.state, open }, signals: step.signals };
       }
-      const signals: RuleSignal[] = [...state.open].map((key) => endedSignal(rule.meta, key, frame.tSec, 'schedule'));
+      const signals: RuleSignal[] = [...state.open].map((key) => endedSignal(rule.meta, key, frame.tSec, reason));
       return { state: { inner: step.state, open: new Set() }, signals };
     },
   };
+}
+
+/** A rule that only raises events during its weekly schedule (situations end with reason `schedule` outside it). */
+export function scheduledRule(rule: Rule<unknown>, slots: readonly ScheduleSlot[], timeZone: string): Rule<unknown> {
+  const clock = createLocalClock(timeZone);
+  return gatedRule(rule, (wallMs) => inSchedule(slots, clock(wallMs)), 'schedule');
+}
+
+/**
+ * A rule under an authorisation: it stops raising events once the local day
+ * `validUntil` (config time zone) has ended, and its open situations end with
+ * reason `authorisation_expired`.
+ */
+export function authorisedRule(rule: Rule<unknown>, validUntil: string, timeZone: string): Rule<unknown> {
+  return gatedRule(rule, authorisationOpen(validUntil, timeZone), 'authorisation_expired');
 }
 
 /** State of every rule and statistic of a camera, in the order of `CameraRules.rules` / `statistics`. */
@@ -119,7 +135,7 @@ export interface CameraRules {
 }
 
 export interface CameraRulesOptions {
-  /** Time zone of schedules (config `timezone`). */
+  /** Time zone of schedules and authorisation end dates (config `timezone`). */
   readonly timeZone?: string;
   readonly factories?: RuleFactories;
 }
@@ -128,6 +144,8 @@ export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
 /**
  * Creates the rule instances of a camera config (disabled rules are skipped).
+ * A rule whose legal basis is `statistics` never raises an event: its
+ * situations only feed occurrence counts (docs/RULES.md, "Legal basis").
  * Throws RuleConfigError when a rule refers to a missing zone or line.
  */
 export function createCameraRules(
@@ -140,19 +158,25 @@ export function createCameraRules(
   const enabled = camera.rules.filter((r) => r.enabled);
   const rules: Rule<unknown>[] = [];
   const statistics: Statistic<unknown>[] = [];
+  // Rules kept to statistics still read pixels (a fire counted, not alerted).
+  const sceneRequests: SceneRequest[] = [];
   for (const config of enabled) {
     if (config.type === 'counting') {
       statistics.push(config.schedule ? scheduledStatistic(createCountingStatistic(config, scene), config.schedule, timeZone) : createCountingStatistic(config, scene));
       continue;
     }
-    const rule = createRule(config, scene, factories);
-    rules.push(config.schedule ? scheduledRule(rule, config.schedule, timeZone) : rule);
+    const created = createRule(config, scene, factories);
+    const rule = config.schedule ? scheduledRule(created, config.schedule, timeZone) : created;
+    if (rule.scene) sceneRequests.push(rule.scene);
+    const basis = config.legal_basis;
+    if (basis?.kind === 'statistics') statistics.push(occurrenceStatistic(rule, occurrenceTarget(config)));
+    else rules.push(basis?.kind === 'authorised_alert' ? authorisedRule(rule, basis.valid_until, timeZone) : rule);
   }
   return {
     rules,
     statistics,
     meta: rules.map((r) => r.meta),
-    sceneRequests: rules.flatMap((r) => (r.scene ? [r.scene] : [])),
+    sceneRequests,
     init: () => ({ states: rules.map((r) => r.init()), statistics: statistics.map((s) => s.init()) }),
     evaluate(state, frame, context = NO_CONTEXT) {
       const signals: RuleSignal[] = [];

@@ -53,3 +53,22 @@ export function createLocalClock(timeZone: string): (wallMs: number) => LocalWee
     return cached;
   };
 }
+
+/**
+ * Converts wall time to the local calendar day "YYYY-MM-DD" in `timeZone`
+ * (compared as strings against config dates). Cached per minute, as above.
+ */
+export function createLocalDate(timeZone: string): (wallMs: number) => string {
+  const format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  let cachedMinute = Number.NaN;
+  let cached = '';
+  return (wallMs) => {
+    const minute = Math.floor(wallMs / 60_000);
+    if (minute === cachedMinute) return cached;
+    const parts = format.formatToParts(wallMs);
+    const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+    cached = `${part('year')}-${part('month')}-${part('day')}`;
+    cachedMinute = minute;
+    return cached;
+  };
+}

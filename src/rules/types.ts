@@ -60,7 +60,8 @@ export interface InstantSignal extends SignalFacts {
   readonly kind: 'instant';
 }
 
-export type EndReason = 'left' | 'track_ended' | 'track_lost' | 'stopped' | 'evicted' | 'schedule';
+/** Why a situation stopped; `schedule` and `authorisation_expired` come from the wrappers of the rule registry. */
+export type EndReason = 'left' | 'track_ended' | 'track_lost' | 'stopped' | 'evicted' | 'schedule' | 'authorisation_expired';
 
 /** What a rule reports for one frame. Discriminated on `kind`. */
 export type RuleSignal = ActiveSignal | EndedSignal | InstantSignal;
@@ -116,30 +117,35 @@ export class RuleConfigError extends Error {
 }
 
 /**
- * One count of a statistics rule (`counting`) for one time bucket: crossings of
- * a line per class and direction, or occupancy of a zone per class. Counts only:
- * nothing identifies a track. A bucket may arrive in parts (a restart or a
- * reconfiguration inside it): crossing parts add up, occupancy parts merge
- * weighted by their `frames`.
+ * One count of a statistics rule for one time bucket: crossings of a line per
+ * class and direction, or occupancy of a zone per class (`counting`), or
+ * occurrences of a rule whose legal basis is `statistics` (situations opened,
+ * per class of the object that opened them). Counts only: nothing identifies a
+ * track. A bucket may arrive in parts (a restart or a reconfiguration inside
+ * it): crossing and occurrence parts add up, occupancy parts merge weighted by
+ * their `frames`.
  */
 export interface CountRecord {
   readonly ruleId: string;
   /** Wall-clock start of the bucket (ms since epoch, UTC), a multiple of `bucketS` * 1000. */
   readonly bucketStartMs: number;
   readonly bucketS: number;
-  readonly kind: 'crossing' | 'occupancy';
-  /** Line id (crossing) or zone id (occupancy). */
+  readonly kind: CountKind;
+  /** Line id (crossing), zone id (occupancy), or the rule's zone, line or event type (occurrence). */
   readonly target: string;
   readonly cls: ObjectClass;
-  /** Crossing direction; null for occupancy. */
+  /** Crossing direction; null for occupancy and occurrence. */
   readonly direction: 'a_to_b' | 'b_to_a' | null;
-  /** crossing: number of crossings; occupancy: mean tracks inside over the bucket's analysed frames. */
+  /** crossing: number of crossings; occupancy: mean tracks inside over the bucket's analysed frames; occurrence: situations opened. */
   readonly value: number;
-  /** occupancy: most tracks inside at once; crossing: equal to value. */
+  /** occupancy: most tracks inside at once; crossing, occurrence: equal to value. */
   readonly peak: number;
   /** Analysed frames this record covers (the bucket's, or this part's when it arrives in parts). */
   readonly frames: number;
 }
+
+export const COUNT_KINDS = ['crossing', 'occupancy', 'occurrence'] as const;
+export type CountKind = (typeof COUNT_KINDS)[number];
 
 /** A statistics rule: turns frames into counts, never into signals or events. */
 export interface Statistic<S> {

@@ -8,9 +8,13 @@ import { SESSION_COOKIE, type Authenticated } from '../auth/sessions.js';
 import { StoreError } from '../store/errors.js';
 import type { ServerDeps } from './deps.js';
 import { HttpError } from './http-error.js';
+import { securityHeaders } from '../security/headers.js';
+import { inputProblem } from '../security/input-limits.js';
 import { buildOpenApi } from './openapi.js';
 import { registerRoutes, type RouteSpec } from './route.js';
+import { accessRequestRoutes } from './routes/access-requests.js';
 import { auditRoutes } from './routes/audit.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { authRoutes } from './routes/auth.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { countRoutes } from './routes/counts.js';
@@ -26,6 +30,12 @@ import { userRoutes } from './routes/users.js';
 /** The built console (`npm run build:web`); served at / when present. */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+/**
+ * Fastify's own cap on a path parameter (default 100, past which the route is not found: 404). Raised to
+ * Node's request-head limit, so the input limit (MAX_INPUT_VALUE_LENGTH) answers a long one with a 400 naming it.
+ */
+const MAX_PARAM_LENGTH = 16 * 1024;
+
 const STORE_STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400 };
 
 /** Every route of the API, in one table: registration, permission checks and the OpenAPI document all read it. */
@@ -33,7 +43,9 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
   const routes: RouteSpec[] = [...authRoutes(deps), ...eventRoutes(deps), ...cameraRoutes(deps), ...countRoutes(deps), ...userRoutes(deps), ...recordingRoutes(deps)];
   routes.push(...holdRoutes(deps), ...retentionRoutes(deps));
   routes.push(...evidenceRoutes(deps));
+  routes.push(...accessRequestRoutes(deps));
   routes.push(...auditRoutes(deps));
+  routes.push(...complianceRoutes(deps));
   routes.push(...publicRoutes(deps));
   const openApi = (): Record<string, unknown> => buildOpenApi([...routes, ...system], deps.version);
   const system = systemRoutes(deps, openApi);
@@ -42,8 +54,29 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
 }
 
 /** The HTTP server: the API under /api, the live WebSocket at /api/live, the console at /. */
-export async function createHttpServer(deps: ServerDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+export interface HttpServerOptions {
+  /** Fastify's request log: true for stdout, or a stream (tests read it to check no secret is logged). */
+  readonly logger?: boolean | { readonly stream: NodeJS.WritableStream };
+  /** Serve HTTPS with this PEM certificate and key (docs/SECURITY.md); plain HTTP without. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+}
+
+export async function createHttpServer(deps: ServerDeps, options: HttpServerOptions = {}): Promise<FastifyInstance> {
+  // Fastify types an HTTPS instance apart; the routes and hooks are the same.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  const headers = securityHeaders(options.tls !== undefined);
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.headers(headers);
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    const problem = inputProblem(request.params, request.query);
+    if (problem) return reply.code(400).send({ code: 'INVALID_INPUT', message: problem });
+  });
   const sessions = new WeakMap<FastifyRequest, Authenticated | null>();
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdmin } from '../auth/first-admin.js';
 import { createPasswordHasher, type Argon2Params } from '../auth/passwords.js';
+import { createAccountLockout } from '../auth/account-lockout.js';
 import { createLoginRateLimiter } from '../auth/rate-limit.js';
 import { createSessionService } from '../auth/sessions.js';
 import { emptyConfig, type VigieConfig } from '../config/schema.js';
@@ -20,7 +21,9 @@ import { renderEventSnapshot } from '../render/snapshot.js';
 import { createRetentionService, createSnapshotCatalog, scheduleRetention } from '../recording/retention-run.js';
 import { createEvidenceService } from '../evidence/service.js';
 import { createSegmentIndex } from '../recording/segment-index.js';
-import { createRepositories, openDatabase, type Repositories } from '../store/index.js';
+import { createConfigRepository, createRepositories, openDatabase, type Repositories, type StoreDatabase } from '../store/index.js';
+import { SecretKeyError } from '../security/secret-box.js';
+import { openSecretBox } from '../security/secret-key.js';
 import { isShadowEvent } from '../store/event-codec.js';
 import { createEnginePool } from '../vision/detect/engine.js';
 import type { DetectorPool, DetectorPoolStats } from '../vision/detect/pool.js';
@@ -54,6 +57,10 @@ export interface StartOptions {
   /** Cheaper argon2 parameters (tests only). */
   readonly argon2?: Argon2Params;
   readonly print: (line: string) => void;
+  /** PEM certificate and key: serve HTTPS (session cookies always Secure, HSTS). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** Where Fastify's request log goes; none without. */
+  readonly httpLog?: NodeJS.WritableStream;
   readonly onEvent?: (change: EventChange) => void;
   /** Every frame's result once the cameras have handled it (measurement, `vigie bench`); must not throw. */
   readonly onFrame?: (result: FrameResult) => void;
@@ -76,7 +83,7 @@ export interface RunningVigie {
 export async function startVigie(options: StartOptions): Promise<RunningVigie> {
   const dataDir = resolve(options.dataDir);
   const store = await openDatabase({ dataDir, ...(options.dbUrl ? { url: options.dbUrl } : {}) });
-  const repos = createRepositories(store.db);
+  const repos = await openRepositories(store, dataDir, options.print);
   const resources: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async (): Promise<void> => {
     for (const close of resources.reverse()) await close();
@@ -84,7 +91,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
   try {
     const config = await loadConfig(repos, options);
     const hasher = createPasswordHasher(options.argon2);
-    const sessions = createSessionService({ store: repos.sessions, users: repos.users, hasher, limiter: createLoginRateLimiter({ now: Date.now }), now: Date.now });
+    const sessions = createSessionService({ store: repos.sessions, users: repos.users, hasher, limiter: createLoginRateLimiter({ now: Date.now }), lockout: createAccountLockout({ now: Date.now }), now: Date.now });
     await ensureFirstAdmin({ users: repos.users, hasher, envPassword: process.env.VIGIE_ADMIN_PASSWORD, print: options.print });
     const purge = setInterval(() => void sessions.purgeExpired().catch((err: unknown) => options.print(`session purge failed: ${String(err)}`)), HOUR_MS);
     purge.unref();
@@ -242,6 +249,9 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       // One worker: an anonymised export must not starve the live cameras of detector time.
       anonymize: { workers: 1 },
     });
+    // Blurred footage cache: renders older than an hour, or whose segments retention removed, are deleted (docs/RECORDING.md).
+    const footageSweep = scheduleRetention(() => evidence.sweepFootage(), { intervalMs: 10 * 60_000, onError: (err: unknown) => options.print(`footage cache sweep failed: ${String(err)}`) });
+    resources.push(() => footageSweep.stop());
     const deps: ServerDeps = {
       repos,
       sessions,
@@ -253,13 +263,15 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       retention,
       evidence,
       version: VIGIE_VERSION,
-      allowInsecureLocalhost: true,
+      allowInsecureLocalhost: options.tls === undefined,
       now: Date.now,
       recordings: { index: segmentIndex, recordingsDir, status: () => recorders.status() },
     };
-    const app = await createHttpServer(deps);
+    const app = await createHttpServer(deps, { ...(options.tls ? { tls: options.tls } : {}), ...(options.httpLog ? { logger: { stream: options.httpLog } } : {}) });
     resources.push(async () => {
       live.closeAll();
+      // A blurred render can take minutes: stop it first, or app.close() would wait for its request.
+      await evidence.close();
       await app.close();
     });
     const address = await app.listen({ port: options.port, host: options.host }).catch((err: unknown) => {
@@ -271,6 +283,26 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
   } catch (err) {
     await closeAll();
     throw err;
+  }
+}
+
+/**
+ * The repositories, with camera credentials sealed by the secrets key (kept outside
+ * the database, docs/SECURITY.md); sources stored in clear by an older Vigie are sealed now.
+ */
+async function openRepositories(store: StoreDatabase, dataDir: string, print: (line: string) => void): Promise<Repositories> {
+  try {
+    const sealedDataExists = await createConfigRepository(store.db).hasSealedSecrets();
+    const { box, created } = openSecretBox({ dataDir, env: process.env, sealedDataExists });
+    if (created) print(`created the secrets key ${box.keyFile}: back it up apart from the database, the camera credentials cannot be read without it`);
+    const repos: Repositories = { ...createRepositories(store.db), config: createConfigRepository(store.db, { secrets: box }) };
+    const sealed = await repos.config.sealPlainSecrets();
+    if (sealed > 0) print(`camera credentials of ${sealed} stored configuration version(s) are now encrypted with ${box.keyFile}`);
+    await repos.config.current(); // a wrong key is reported now, not at the first API call
+    return repos;
+  } catch (err) {
+    await store.close();
+    throw err instanceof SecretKeyError ? new StartError(err.message) : err;
   }
 }
 

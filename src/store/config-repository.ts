@@ -8,6 +8,7 @@ import {
 import { StoreError, isForeignKeyViolation } from './errors.js';
 import type { ConfigVersionsTable, Database } from './schema.js';
 import { isoNow, systemClock, type Clock } from './time.js';
+import { SEALED_PREFIX, hasCredentials, openSource, sealSource, type SecretBox } from '../security/secret-box.js';
 
 export interface ConfigVersionInfo {
   readonly version: number;
@@ -49,21 +50,46 @@ export interface ConfigRepository {
   lines(filter?: { readonly camera?: string }): Promise<readonly LineRecord[]>;
   masks(filter?: { readonly camera?: string }): Promise<readonly MaskRecord[]>;
   rules(filter?: RuleFilter): Promise<readonly RuleRecord[]>;
+  /** True when some stored camera source is sealed (then the key that sealed it is needed). */
+  hasSealedSecrets(): Promise<boolean>;
+  /**
+   * Seals, in place, every camera source stored in clear by an older Vigie (every
+   * version and the derived rows), in one transaction; returns how many versions
+   * changed. Needs the secrets box.
+   */
+  sealPlainSecrets(): Promise<number>;
+}
+
+export interface ConfigRepositoryOptions {
+  readonly now?: Clock;
+  /**
+   * Seals camera sources that carry credentials before they are written and
+   * opens them on read. Without it (tools that never need a camera source),
+   * sealed sources are read and saved back as opaque text.
+   */
+  readonly secrets?: SecretBox;
 }
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 
-export function createConfigRepository(db: Kysely<Database>, options: { readonly now?: Clock } = {}): ConfigRepository {
+export function createConfigRepository(db: Kysely<Database>, options: ConfigRepositoryOptions = {}): ConfigRepository {
   const now = options.now ?? systemClock;
+  const box = options.secrets;
+  const mapSources = (config: VigieConfig, map: (source: string) => string): VigieConfig => ({
+    ...config,
+    cameras: config.cameras.map((c) => ({ ...c, source: map(c.source) })),
+  });
+  const seal = (config: VigieConfig): VigieConfig => (box ? mapSources(config, (s) => sealSource(box, s)) : config);
+  const open = (version: ConfigVersion): ConfigVersion => (box ? { ...version, config: mapSources(version.config, (s) => openSource(box, s)) } : version);
 
   return {
     async current() {
       const row = await db.selectFrom('config_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
-      return row ? toVersion(row) : null;
+      return row ? open(toVersion(row)) : null;
     },
 
     async save(config, meta) {
-      const valid = parseConfig(config, 'config to save');
+      const valid = seal(parseConfig(config, 'config to save'));
       return db.transaction().execute(async (trx) => {
         const { max } = await trx
           .selectFrom('config_versions')
@@ -97,14 +123,39 @@ export function createConfigRepository(db: Kysely<Database>, options: { readonly
 
     async get(version) {
       const row = await db.selectFrom('config_versions').selectAll().where('version', '=', version).executeTakeFirst();
-      return row ? toVersion(row) : null;
+      return row ? open(toVersion(row)) : null;
     },
 
-    cameras: () => listCameras(db),
+    cameras: async () => {
+      const rows = await listCameras(db);
+      return box ? rows.map((c) => ({ ...c, source: openSource(box, c.source) })) : rows;
+    },
     zones: (filter = {}) => listZones(db, filter.camera),
     lines: (filter = {}) => listLines(db, filter.camera),
     masks: (filter = {}) => listMasks(db, filter.camera),
     rules: (filter = {}) => listRules(db, filter),
+
+    async hasSealedSecrets() {
+      const row = await db.selectFrom('config_versions').select('version').where('document', 'like', `%"${SEALED_PREFIX}%`).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async sealPlainSecrets() {
+      if (!box) throw new StoreError('INVALID', 'sealing camera credentials needs the secrets key');
+      return db.transaction().execute(async (trx) => {
+        let changed = 0;
+        for (const row of await trx.selectFrom('config_versions').selectAll().execute()) {
+          const { config } = toVersion(row);
+          if (!config.cameras.some((c) => hasCredentials(c.source))) continue;
+          await trx.updateTable('config_versions').set({ document: JSON.stringify(seal(config)) }).where('version', '=', row.version).execute();
+          changed += 1;
+        }
+        for (const cam of await trx.selectFrom('cameras').select(['id', 'source']).execute()) {
+          if (hasCredentials(cam.source)) await trx.updateTable('cameras').set({ source: box.seal(cam.source) }).where('id', '=', cam.id).execute();
+        }
+        return changed;
+      });
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
-import type { CountRecord } from '../rules/types.js';
+import { COUNT_KINDS, type CountKind, type CountRecord } from '../rules/types.js';
 import { StoreError } from './errors.js';
 import type { CountsTable, Database } from './schema.js';
 import { normaliseIso } from './time.js';
@@ -16,15 +16,15 @@ export interface StoredCount {
   /** Bucket start, ISO 8601 UTC. */
   readonly start: string;
   readonly bucketS: number;
-  readonly kind: 'crossing' | 'occupancy';
-  /** Line id (crossing) or zone id (occupancy). */
+  readonly kind: CountKind;
+  /** Line id (crossing), zone id (occupancy), or the rule's zone, line or event type (occurrence). */
   readonly target: string;
   readonly cls: string;
-  /** null for occupancy. */
+  /** null for occupancy and occurrence. */
   readonly direction: 'a_to_b' | 'b_to_a' | null;
-  /** Crossings, or the mean number of tracks inside over the bucket's analysed frames. */
+  /** Crossings, the mean number of tracks inside over the bucket's analysed frames, or situations opened. */
   readonly value: number;
-  /** Crossings, or the most tracks inside at once. */
+  /** Crossings, the most tracks inside at once, or situations opened. */
   readonly peak: number;
   /** Analysed frames the count covers. */
   readonly frames: number;
@@ -39,14 +39,14 @@ export interface CountFilter {
 }
 
 /**
- * Durable statistics of `counting` rules. A bucket may be written in parts (a
+ * Durable statistics of `counting` rules and of rules whose legal basis is `statistics`. A bucket may be written in parts (a
  * restart or a reconfiguration inside it): `add` merges each part into what is
  * stored, so no count is lost and none is counted twice as long as each part is
  * written once.
  */
 export interface CountRepository {
   /**
-   * Adds a camera's bucket counts, in one transaction: crossing counts add up;
+   * Adds a camera's bucket counts, in one transaction: crossing and occurrence counts add up;
    * occupancy merges as the frames-weighted mean of the means and the larger peak.
    * INVALID for a record that is not a count (negative, fractional frames, ...).
    */
@@ -69,9 +69,9 @@ export function createCountRepository(db: Kysely<Database>): CountRepository {
             .values(rows.slice(i, i + ROWS_PER_INSERT))
             .onConflict((oc) =>
               oc.columns(['camera_id', 'rule_id', 'bucket_start', 'kind', 'target', 'cls', 'direction']).doUpdateSet({
-                value: sql<number>`case when counts.kind = 'crossing' then counts.value + excluded.value
+                value: sql<number>`case when counts.kind in ('crossing', 'occurrence') then counts.value + excluded.value
                   else (counts.value * counts.frames + excluded.value * excluded.frames) / (counts.frames + excluded.frames) end`,
-                peak: sql<number>`case when counts.kind = 'crossing' then counts.peak + excluded.peak
+                peak: sql<number>`case when counts.kind in ('crossing', 'occurrence') then counts.peak + excluded.peak
                   when excluded.peak > counts.peak then excluded.peak else counts.peak end`,
                 frames: sql<number>`counts.frames + excluded.frames`,
               }),
@@ -104,7 +104,7 @@ function toRow(cameraId: string, r: CountRecord): CountRow {
   if (!Number.isFinite(r.bucketStartMs) || !(Number.isInteger(r.bucketS) && r.bucketS > 0)) throw bad('needs a bucket start and a whole number of seconds');
   if (!(Number.isInteger(r.frames) && r.frames > 0)) throw bad(`frames must be a whole number > 0 (got ${r.frames})`);
   if (!(r.value >= 0 && r.peak >= 0 && Number.isFinite(r.value) && Number.isFinite(r.peak))) throw bad('value and peak must be finite numbers >= 0');
-  if ((r.kind === 'crossing') !== (r.direction !== null)) throw bad('crossings have a direction, occupancy has none');
+  if ((r.kind === 'crossing') !== (r.direction !== null)) throw bad('crossings have a direction, occupancy and occurrences have none');
   return {
     camera_id: cameraId,
     rule_id: r.ruleId,
@@ -133,12 +133,12 @@ function mergeRows(rows: readonly CountRow[]): CountRow[] {
 
 function mergeRow(a: CountRow, b: CountRow): CountRow {
   const frames = a.frames + b.frames;
-  if (a.kind === 'crossing') return { ...a, value: a.value + b.value, peak: a.peak + b.peak, frames };
+  if (a.kind !== 'occupancy') return { ...a, value: a.value + b.value, peak: a.peak + b.peak, frames };
   return { ...a, value: (a.value * a.frames + b.value * b.frames) / frames, peak: Math.max(a.peak, b.peak), frames };
 }
 
 function fromRow(row: CountsTable): StoredCount {
-  const kind = row.kind === 'crossing' ? 'crossing' : 'occupancy';
+  const kind = COUNT_KINDS.find((k) => k === row.kind) ?? 'occupancy';
   return {
     rule: row.rule_id,
     start: row.bucket_start,

@@ -8,6 +8,7 @@
  *   await store.close();
  */
 import type { Kysely } from 'kysely';
+import { createAccessRequestRepository, type AccessRequestRepository } from './access-request-repository.js';
 import { createAuditRepository, type AuditRepository } from './audit-repository.js';
 import { createConfigRepository, type ConfigRepository } from './config-repository.js';
 import { createCountRepository, type CountRepository } from './count-repository.js';
@@ -29,6 +30,8 @@ export interface Repositories {
   readonly audit: AuditRepository;
   /** Legal holds (judicial requisitions); creation and release are audited. */
   readonly holds: HoldRepository;
+  /** GDPR right-of-access requests (DPO); every change is audited. */
+  readonly accessRequests: AccessRequestRepository;
 }
 
 export interface RepositoryOptions {
@@ -48,6 +51,7 @@ export function createRepositories(db: Kysely<Database>, options: RepositoryOpti
     counts: createCountRepository(db),
     audit: createAuditRepository(db, clock),
     holds: createHoldRepository(db, clock),
+    accessRequests: createAccessRequestRepository(db, clock),
   };
 }
 
@@ -65,3 +69,4 @@ export * from './session-repository.js';
 export * from './count-repository.js';
 export * from './audit-repository.js';
 export * from './hold-repository.js';
+export * from './access-request-repository.js';

@@ -23,6 +23,7 @@ export interface Database {
   recording_gaps: RecordingGapsTable;
   legal_holds: LegalHoldsTable;
   audit_log: AuditLogTable;
+  access_requests: AccessRequestsTable;
 }
 
 export interface ConfigVersionsTable {
@@ -235,4 +236,29 @@ export interface AuditLogTable {
   details: string;
   prev_hash: string;
   hash: string;
+}
+
+/** A GDPR right-of-access request (docs/ACCESS-REQUESTS.md): what was asked, by when, and the answer. */
+export interface AccessRequestsTable {
+  id: string;
+  received_at: string;
+  /** A letter number or initials, not an identity. */
+  requester_ref: string;
+  contact: string | null;
+  camera_id: string;
+  from_at: string;
+  to_at: string;
+  /** How the requester says they can be recognised in the footage. */
+  description: string;
+  /** open | answered | refused | withdrawn */
+  status: string;
+  /** received_at + 1 month (GDPR art. 12(3)). */
+  due_at: string;
+  answered_at: string | null;
+  answer_note: string | null;
+  /** Evidence bundle id of the export sent. */
+  export_id: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
 }

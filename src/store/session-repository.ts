@@ -30,8 +30,8 @@ export interface SessionRepository {
   delete(tokenHash: string): Promise<boolean>;
   /** Deletes sessions expired at `now` (default: the clock); returns how many. */
   deleteExpired(now?: string): Promise<number>;
-  /** Deletes every session of a user (password change, user disabled); returns how many. */
-  deleteForUser(userId: string): Promise<number>;
+  /** Deletes every session of a user (password change, user disabled), except `exceptTokenHash`'s (a self-service password change); returns how many. */
+  deleteForUser(userId: string, options?: { readonly exceptTokenHash?: string | undefined }): Promise<number>;
 }
 
 /** The session id for a token: SHA-256, hex. */
@@ -102,8 +102,10 @@ export function createSessionRepository(db: Kysely<Database>, options: { readonl
       return Number(result.numDeletedRows);
     },
 
-    async deleteForUser(userId) {
-      const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    async deleteForUser(userId, deleteOptions = {}) {
+      let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (deleteOptions.exceptTokenHash !== undefined) query = query.where('id', '!=', deleteOptions.exceptTokenHash);
+      const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

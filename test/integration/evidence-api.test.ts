@@ -53,7 +53,7 @@ describe.skipIf(clip.missing)('evidence API', () => {
   });
 
   it('a DPO exports a bundle under <data>/exports, downloads it, and it verifies', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('dpo'), payload: { camera: 'cam1', from: at(0), to: at(5), case: 'PV-1', reason: 'requisition' } });
+    const res = await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('dpo'), payload: { camera: 'cam1', from: at(0), to: at(5), case: 'PV-1', reason: 'requisition', original: true } });
     expect(res.statusCode).toBe(200);
     const body = res.json<{ id: string; file: string; bytes: number; sha256: string; download: string; segments: number; events: number }>();
     expect(body).toMatchObject({ segments: 1, events: 1, download: `/api/evidence/${body.id}/download`, file: `${body.id}.zip` });
@@ -71,11 +71,11 @@ describe.skipIf(clip.missing)('evidence API', () => {
 
     const audit = await data.repos.audit.list();
     expect(audit.map((e) => e.action)).toEqual(['evidence.download', 'evidence.export']);
-    expect(audit[1]).toMatchObject({ actor: 'u-dpo', details: { case: 'PV-1', bundle_sha256: body.sha256 } });
+    expect(audit[1]).toMatchObject({ actor: 'u-dpo', details: { case: 'PV-1', bundle_sha256: body.sha256, anonymized: false, video: 'original' } });
   }, 60_000);
 
-  it('refuses roles without exports.create, unknown bundles, empty ranges, missing reasons and --anonymize', async () => {
-    const payload = { camera: 'cam1', from: at(0), to: at(5), reason: 'x' };
+  it('refuses roles without exports.create, unknown bundles, empty ranges, missing reasons, contradictions and blurring without a detector', async () => {
+    const payload = { camera: 'cam1', from: at(0), to: at(5), reason: 'x', original: true };
     expect((await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('operator'), payload })).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/api/evidence', headers: { 'x-test-role': 'dpo' }, payload })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/api/evidence/ev-20261128T140000Z-00000000/download', headers: headers('dpo') })).statusCode).toBe(404);
@@ -85,9 +85,17 @@ describe.skipIf(clip.missing)('evidence API', () => {
     expect(empty.json<{ message: string }>().message).toMatch(/no recording between/);
     const noReason = await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('dpo'), payload: { camera: 'cam1', from: at(0), to: at(5) } });
     expect(noReason.statusCode).toBe(400);
-    const anon = await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('dpo'), payload: { ...payload, anonymize: true } });
+    // Blurred is the default: without a detector on this server it is refused, not silently exported as the original.
+    const { original: _original, ...blurred } = payload;
+    const anon = await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('dpo'), payload: blurred });
     expect(anon.statusCode).toBe(400);
     expect(anon.json<{ message: string }>().message).toMatch(/anonymised export is not available here/);
+    const both = await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('dpo'), payload: { ...payload, anonymize: true } });
+    expect(both.statusCode).toBe(400);
+    expect(both.json<{ message: string }>().message).toMatch(/contradict/);
+    const keepOriginal = await app.inject({ method: 'POST', url: '/api/evidence', headers: headers('dpo'), payload: { ...payload, keepSubject: { at: at(1), x: 0.5, y: 0.5 } } });
+    expect(keepOriginal.statusCode).toBe(400);
+    expect(keepOriginal.json<{ message: string }>().message).toMatch(/keepSubject applies to the blurred video/);
   }, 60_000);
 
   it('shows the public key and its fingerprint to any logged-in user', async () => {

@@ -54,7 +54,7 @@ describe.skipIf(clip.missing)('evidence export of a real recording', () => {
 
   it('exports the segments overlapping the range with the events, report, manifest and signature, and verifies "valid"', async () => {
     expect(data.segments).toHaveLength(3);
-    const res = await runVigie(exportArgs(bundle, at(5), at(15), ['--case', 'PV-2026-042', '--reason', 'réquisition judiciaire']));
+    const res = await runVigie(exportArgs(bundle, at(5), at(15), ['--case', 'PV-2026-042', '--reason', 'réquisition judiciaire', '--original']));
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/bundle written: .*bundle\.zip/);
@@ -125,7 +125,7 @@ describe.skipIf(clip.missing)('evidence export of a real recording', () => {
   }, 60_000);
 
   it('says "signature invalid" for a signature taken from another bundle, and names missing and added files', async () => {
-    const res = await runVigie(exportArgs(other, at(0), at(30), ['--reason', 'second export']));
+    const res = await runVigie(exportArgs(other, at(0), at(30), ['--reason', 'second export', '--original']));
     expect(res.code).toBe(0);
     const otherSig = (await entriesOf(other)).get('manifest.sig')!;
     const swapped = join(dir, 'swapped.zip');
@@ -165,15 +165,15 @@ describe.skipIf(clip.missing)('evidence export of a real recording', () => {
       const entries = await createRepositories(store.db).audit.list({ action: 'evidence.export' });
       const first = entries.find((e) => e.details.file === 'bundle.zip');
       expect(first).toMatchObject({ actor: 'cli', target: 'cam1' });
-      expect(first?.details).toMatchObject({ case: 'PV-2026-042', camera: 'cam1', from: at(5), to: at(15), bundle_sha256: sha256File(bundle), segments: 2, events: 1 });
+      expect(first?.details).toMatchObject({ case: 'PV-2026-042', camera: 'cam1', from: at(5), to: at(15), bundle_sha256: sha256File(bundle), segments: 2, events: 1, anonymized: false, video: 'original' });
     } finally {
       await store.close();
     }
   });
 
-  it('--anonymize re-encodes the range with people blurred, marked in manifest and report, and verifies', async () => {
+  it('by default re-encodes the range with people blurred, marked in manifest, report and audit, and verifies', async () => {
     const anon = join(dir, 'anon.zip');
-    const res = await runVigie(exportArgs(anon, at(5), at(15), ['--reason', 'press request', '--anonymize']));
+    const res = await runVigie(exportArgs(anon, at(5), at(15), ['--reason', 'press request']));
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const entries = await entriesOf(anon);
@@ -192,18 +192,32 @@ describe.skipIf(clip.missing)('evidence export of a real recording', () => {
     const ok = await runVigie(['evidence', 'verify', anon]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('ANONYMISED');
+    const { openDatabase, createRepositories } = await import('../../src/store/index.js');
+    const store = await openDatabase({ dataDir });
+    try {
+      const audited = (await createRepositories(store.db).audit.list({ action: 'evidence.export' })).find((e) => e.details.file === 'anon.zip');
+      expect(audited?.details).toMatchObject({ anonymized: true, video: 'blurred' });
+    } finally {
+      await store.close();
+    }
   }, 120_000);
 
+  it('refuses --original together with --anonymize', async () => {
+    const both = await runVigie(exportArgs(join(dir, 'y.zip'), at(5), at(15), ['--reason', 'x', '--original', '--anonymize']));
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--original and --anonymize contradict each other/);
+  });
+
   it('refuses: an altered recording, an existing --out, no reason, an empty range', async () => {
-    const again = await runVigie(exportArgs(bundle, at(5), at(15), ['--reason', 'x']));
+    const again = await runVigie(exportArgs(bundle, at(5), at(15), ['--reason', 'x', '--original']));
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/bundle\.zip already exists: choose another --out/);
 
-    const noWhy = await runVigie(exportArgs(join(dir, 'x.zip'), at(5), at(15)));
+    const noWhy = await runVigie(exportArgs(join(dir, 'x.zip'), at(5), at(15), ['--original']));
     expect(noWhy.code).toBe(1);
     expect(noWhy.stderr).toMatch(/give --case REF .* or --reason TEXT/);
 
-    const empty = await runVigie(exportArgs(join(dir, 'x.zip'), at(100), at(200), ['--reason', 'x']));
+    const empty = await runVigie(exportArgs(join(dir, 'x.zip'), at(100), at(200), ['--reason', 'x', '--original']));
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/camera "cam1" has no recording between/);
 
@@ -211,7 +225,7 @@ describe.skipIf(clip.missing)('evidence export of a real recording', () => {
     const bytes = readFileSync(segmentFile);
     bytes[1000]! ^= 0xff;
     writeFileSync(segmentFile, bytes);
-    const altered = await runVigie(exportArgs(join(dir, 'x.zip'), at(5), at(15), ['--reason', 'x']));
+    const altered = await runVigie(exportArgs(join(dir, 'x.zip'), at(5), at(15), ['--reason', 'x', '--original']));
     expect(altered.code).toBe(1);
     expect(altered.stderr).toMatch(/recording cam1\/seg001\.ts .* was altered after it was recorded/);
     expect(readdirSync(dir).filter((n) => n.startsWith('x.zip'))).toEqual([]);

@@ -71,17 +71,27 @@ const RECORDING_FIELDS = [
 const AUDIT_FIELDS = [
   'seq', 'actor', 'actorName', 'ip', 'target', 'prevHash', 'hash', 'signature', 'algorithm', 'publicKeyPem', 'fingerprint',
   'key_fingerprint',
+  // Blurred playback and exports (docs/RECORDING.md, docs/EVIDENCE.md): which video was seen or left, and the kept subject's point.
+  'blurred', 'video', 'kept_subject_at', 'kept_subject_x', 'kept_subject_y',
 ];
 /** The public information page (GET /api/public, issue 7 part 5): generated from the configuration. */
 const PUBLIC_PAGE_FIELDS = [
   'language', 'configuration', 'updatedAtText', 'controller', 'address', 'dpoContact', 'rightsContact', 'purposesDeclared',
   'incomplete', 'uses', 'label', 'evaluation', 'recorded', 'retentionDays', 'retention', 'privacyMasks', 'guarantees',
-  'rights', 'cnil',
+  'rights', 'cnil', 'legalBasis', 'legalBasisText',
 ];
 /** Staff accounts (GET /api/auth/me, GET /api/users): the operators of the system, not the people filmed. */
 const ACCOUNT_FIELDS = ['user', 'users', 'username', 'displayName', 'role', 'permissions', 'csrfToken', 'expiresAt', 'disabled'];
 /** Refusals: `{ code, message }` (docs/API.md). */
 const ERROR_FIELDS = ['code', 'message'];
+/**
+ * GDPR access requests (docs/ACCESS-REQUESTS.md, DPO only): the requester's reference, contact and
+ * description are what they gave to be answered and found; boxes are numbered positions, nothing else.
+ */
+const ACCESS_REQUEST_FIELDS = [
+  'receivedAt', 'requesterRef', 'contact', 'description', 'dueAt', 'answeredAt', 'answerNote', 'exportId', 'updatedAt',
+  'overdue', 'export', 'sha256', 'download', 'segment', 'width', 'height', 'boxes', 'number',
+];
 
 /** Every property name the configuration schema knows (it is strict: a config cannot carry any other key). */
 function configKeys(): string[] {
@@ -101,7 +111,7 @@ function configKeys(): string[] {
 
 const ALLOWED_KEYS: ReadonlySet<string> = new Set([
   ...EVENT_FIELDS, ...HANDLING_FIELDS, ...HEALTH_FIELDS, ...CONFIG_VERSION_FIELDS, ...configKeys(), ...COUNT_FIELDS,
-  ...RECORDING_FIELDS, ...AUDIT_FIELDS, ...PUBLIC_PAGE_FIELDS, ...ACCOUNT_FIELDS, ...ERROR_FIELDS,
+  ...RECORDING_FIELDS, ...AUDIT_FIELDS, ...PUBLIC_PAGE_FIELDS, ...ACCOUNT_FIELDS, ...ERROR_FIELDS, ...ACCESS_REQUEST_FIELDS,
 ]);
 const ALLOWED_DETAIL_KEYS: ReadonlySet<string> = new Set(EVENT_DETAIL_FIELDS);
 

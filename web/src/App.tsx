@@ -8,7 +8,9 @@ import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { useI18n, type TKey } from './i18n.js';
 import { href, parseRoute, useHash, type Route } from './router.js';
 import { useSession } from './session.js';
+import { AccessRequests } from './screens/AccessRequests.js';
 import { AlertQueue, type QueueState } from './screens/AlertQueue.js';
+import { Audit } from './screens/Audit.js';
 import { CameraAdmin } from './screens/CameraAdmin.js';
 import { CameraWall } from './screens/CameraWall.js';
 import { EventDetail } from './screens/EventDetail.js';
@@ -25,6 +27,8 @@ const NAV: { route: Route; label: TKey; needs: Permission; testid: string }[] = 
   { route: { name: 'stats' }, label: 'nav.stats', needs: 'events.read', testid: 'nav-stats' },
   { route: { name: 'recordings' }, label: 'nav.recordings', needs: 'recordings.view', testid: 'nav-recordings' },
   { route: { name: 'holds' }, label: 'nav.holds', needs: 'holds.manage', testid: 'nav-holds' },
+  { route: { name: 'accessRequests' }, label: 'nav.accessRequests', needs: 'access_requests.manage', testid: 'nav-access-requests' },
+  { route: { name: 'audit' }, label: 'nav.audit', needs: 'audit.read', testid: 'nav-audit' },
   { route: { name: 'setup' }, label: 'nav.setup', needs: 'config.write', testid: 'nav-setup' },
   { route: { name: 'cameraAdmin' }, label: 'nav.cameraAdmin', needs: 'cameras.write', testid: 'nav-camera-admin' },
   { route: { name: 'users' }, label: 'nav.users', needs: 'users.read', testid: 'nav-users' },
@@ -51,6 +55,10 @@ function needs(route: Route): Permission | null {
       return 'recordings.view';
     case 'holds':
       return 'holds.manage';
+    case 'accessRequests':
+      return 'access_requests.manage';
+    case 'audit':
+      return 'audit.read';
     case 'home':
       return null;
   }
@@ -132,6 +140,12 @@ function Console() {
       case 'holds':
         screen = <Holds />;
         break;
+      case 'accessRequests':
+        screen = <AccessRequests id={route.id} />;
+        break;
+      case 'audit':
+        screen = <Audit />;
+        break;
       case 'home':
         screen = home ? <Loading /> : <Forbidden />;
         break;
@@ -145,11 +159,12 @@ function Console() {
       </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="lg" wrap="nowrap">
+          {/* The nav scrolls sideways when a role has many screens (the DPO's), so the right-hand controls always stay on screen. */}
+          <Group gap="lg" wrap="nowrap" style={{ minWidth: 0, flex: 1 }}>
             <Text fw={800} size="xl" c="white" aria-hidden>
               {t('app.name')}
             </Text>
-            <nav aria-label={t('nav.main')}>
+            <nav aria-label={t('nav.main')} className="vigie-nav-bar">
               <Group gap={4} wrap="nowrap">
                 {allowed.map((n) => (
                   <UnstyledButton
@@ -167,7 +182,7 @@ function Console() {
               </Group>
             </nav>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
             <LiveBadge status={live} />
             {can('events.read') && (
               <Tooltip label={muted ? t('header.unmute') : t('header.mute')}>

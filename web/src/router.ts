@@ -14,6 +14,8 @@ export type Route =
   | { name: 'stats' }
   | { name: 'recordings'; camera?: string; at?: string }
   | { name: 'holds' }
+  | { name: 'accessRequests'; id?: string }
+  | { name: 'audit' }
   | { name: 'home' };
 
 export function parseRoute(hash: string): Route {
@@ -35,6 +37,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'recordings', ...(parts[1] ? { camera: parts[1] } : {}), ...(parts[1] && parts[2] ? { at: parts[2] } : {}) };
     case 'holds':
       return { name: 'holds' };
+    case 'access-requests':
+      return parts[1] ? { name: 'accessRequests', id: parts[1] } : { name: 'accessRequests' };
+    case 'audit':
+      return { name: 'audit' };
     case 'admin':
       // Not under #/setup/: a camera may well be called "cameras" (#/setup/<camera> is the zone editor).
       return parts[1] === 'cameras' ? { name: 'cameraAdmin' } : { name: 'home' };
@@ -61,6 +67,10 @@ export function href(route: Route): string {
       return route.camera ? `#/recordings/${encodeURIComponent(route.camera)}${route.at ? `/${encodeURIComponent(route.at)}` : ''}` : '#/recordings';
     case 'holds':
       return '#/holds';
+    case 'accessRequests':
+      return route.id ? `#/access-requests/${encodeURIComponent(route.id)}` : '#/access-requests';
+    case 'audit':
+      return '#/audit';
     case 'cameraAdmin':
       return '#/admin/cameras';
     case 'home':

@@ -30,6 +30,7 @@ function osUser(): string {
 export function exportSummary(result: ExportResult): string[] {
   return [
     `bundle written: ${result.file}`,
+    `  ${result.manifest.anonymized ? 'blurred video (people blurred, masks filled; NOT the original)' : 'original recordings, unaltered'}${result.manifest.anonymization?.kept_subject ? ', one subject kept unblurred' : ''}`,
     `  ${result.segments} segment(s), ${result.events} event(s), ${result.bytes} bytes`,
     `  bundle SHA-256: ${result.sha256}`,
     `  signed by instance key ${result.manifest.key_fingerprint}`,
@@ -37,8 +38,9 @@ export function exportSummary(result: ExportResult): string[] {
   ];
 }
 
-/** `vigie evidence export`: a signed bundle of the original recordings of one camera over a range. */
+/** `vigie evidence export`: a signed bundle of one camera over a range, blurred unless `--original`. */
 export async function runEvidenceExport(opts: EvidenceExportCliOptions): Promise<void> {
+  if (opts.original && opts.anonymize) throw new UserError('--original and --anonymize contradict each other: give one (blurred is the default)');
   if (!opts.case && !opts.reason) throw new UserError('say why footage leaves the system: give --case REF (judicial requisition) or --reason TEXT, or both');
   const fileConfig = opts.config ? loadConfigFile(opts.config) : null;
   const store = await openDatabase({ dataDir: opts.data, ...(opts.db ? { url: opts.db } : {}) });
@@ -59,7 +61,7 @@ export async function runEvidenceExport(opts: EvidenceExportCliOptions): Promise
       reason: opts.reason ?? null,
       actor: CLI_ACTOR,
       exportedBy: `command line (${osUser()})`,
-      anonymize: opts.anonymize === true,
+      anonymize: opts.original !== true,
     });
     for (const line of exportSummary(result)) process.stdout.write(`${line}\n`);
   } catch (err) {

@@ -1,5 +1,7 @@
 import type { StartCliOptions } from '../main.js';
 import { loadConfigFile } from '../../config/load.js';
+import { TlsOptionsError, readTlsFiles } from '../../security/tls.js';
+import { UserError } from '../errors.js';
 import { startVigie, type RunningVigie } from '../../server/runtime.js';
 
 /** Stops the server cleanly (cameras, ffmpeg, workers, database) on Ctrl-C or SIGTERM. */
@@ -19,10 +21,20 @@ export function stopOnSignal(running: RunningVigie, print: (line: string) => voi
   });
 }
 
+function tlsOf(opts: StartCliOptions): ReturnType<typeof readTlsFiles> {
+  try {
+    return readTlsFiles(opts.tlsCert, opts.tlsKey);
+  } catch (err) {
+    throw err instanceof TlsOptionsError ? new UserError(err.message) : err;
+  }
+}
+
 /** `vigie start`: server, analytics and storage for every configured camera. */
 export async function runStart(opts: StartCliOptions): Promise<void> {
   const print = (line: string): void => void process.stderr.write(`${line}\n`);
+  const tls = tlsOf(opts);
   const running = await startVigie({
+    ...(tls ? { tls } : {}),
     dataDir: opts.data,
     ...(opts.db ? { dbUrl: opts.db } : {}),
     ...(opts.config ? { config: loadConfigFile(opts.config), configOrigin: opts.config } : {}),

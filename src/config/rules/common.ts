@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OBJECT_CLASSES, type ObjectClass } from '../../contracts/classes.js';
+import { legalBasisSchema, purposeSchema } from './legal-basis.js';
 
 const unit = z.number().min(0, 'must be >= 0 (coordinates are normalised to the frame)').max(1, 'must be <= 1 (coordinates are normalised to the frame)');
 
@@ -70,6 +71,8 @@ export const ruleBase = {
     .enum(['active', 'shadow'])
     .default('active')
     .describe('shadow = events are recorded (to measure the rule) but never shown or sent to operators.'),
+  purpose: purposeSchema.optional(),
+  legal_basis: legalBasisSchema.optional(),
 };
 
 /** Seconds, 0 to one day. */

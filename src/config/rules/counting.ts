@@ -14,6 +14,8 @@ export const countingRule = z
     enabled: ruleBase.enabled,
     anchor: ruleBase.anchor,
     schedule: ruleBase.schedule,
+    purpose: ruleBase.purpose,
+    legal_basis: ruleBase.legal_basis,
     type: z.literal('counting'),
     lines: z
       .array(idSchema)

@@ -11,3 +11,4 @@ export type {
   VehicleDepartureRuleConfig,
   VehicleProwlingRuleConfig,
 } from './vehicle.js';
+export type { AuthorisedAlert, LegalBasis, LegalBasisKind } from './legal-basis.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COUNT_KINDS } from '../../rules/types.js';
 import { COUNT_BUCKET_S } from '../../config/rules/counting.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError, notFound } from '../http-error.js';
@@ -16,32 +17,32 @@ const query = z
   .object({
     from: isoTime('from').optional().describe('Start of the range (default: 24 h before `to`).'),
     to: isoTime('to').optional().describe('End of the range, exclusive (default: now).'),
-    rule: z.string().min(1).max(100).optional().describe('Only this counting rule.'),
+    rule: z.string().min(1).max(100).optional().describe('Only this rule (a counting rule, or a rule whose legal basis is statistics).'),
   })
   .strict();
 
 const bucket = z.object({
   start: z.string().describe('Bucket start, ISO 8601 UTC'),
   rule: z.string(),
-  kind: z.enum(['crossing', 'occupancy']),
-  target: z.string().describe('Line id (crossing) or zone id (occupancy)'),
+  kind: z.enum(COUNT_KINDS),
+  target: z.string().describe('Line id (crossing), zone id (occupancy), or the rule\'s zone, line or event type (occurrence)'),
   cls: z.string(),
-  direction: z.enum(['a_to_b', 'b_to_a']).nullable().describe('null for occupancy'),
-  value: z.number().describe('Crossings, or mean tracks inside over the bucket'),
-  peak: z.number().describe('Crossings, or most tracks inside at once'),
+  direction: z.enum(['a_to_b', 'b_to_a']).nullable().describe('null for occupancy and occurrence'),
+  value: z.number().describe('Crossings, mean tracks inside over the bucket, or situations opened (occurrence)'),
+  peak: z.number().describe('Crossings, most tracks inside at once, or situations opened'),
 });
 const response = z.object({ camera: z.string(), bucket_s: z.literal(COUNT_BUCKET_S), buckets: z.array(bucket) });
 
 const badRange = (message: string): HttpError => new HttpError(400, 'INVALID_INPUT', message);
 
-/** The statistics of `counting` rules: counts only, per 5-minute bucket, for the console's charts. */
+/** The statistics of `counting` rules and of statistics-only rules: counts only, per 5-minute bucket, for the console's charts. */
 export function countRoutes(deps: ServerDeps): RouteSpec[] {
   const { config, counts } = deps.repos;
   return [
     route({
       method: 'GET',
       url: '/api/cameras/:id/counts',
-      summary: 'Line crossings and zone occupancy of a camera per 5-minute bucket (counting rules)',
+      summary: 'Line crossings, zone occupancy and statistics-only rule occurrences of a camera per 5-minute bucket',
       tag: 'counts',
       access: 'events.read',
       params,

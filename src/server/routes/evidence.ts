@@ -18,9 +18,21 @@ const exportBody = z
     to: isoTime,
     case: z.string().trim().min(1).max(200).optional().describe('Case reference of the judicial requisition'),
     reason: z.string().trim().min(1, 'say why the footage leaves the system').max(2000),
-    anonymize: z.boolean().optional().describe('Blur every detected person (re-encoded video, not the original: for non-judicial requests)'),
+    anonymize: z.boolean().optional().describe('Default true: every detected person blurred and the privacy masks filled (re-encoded video). false = `original: true`'),
+    original: z.boolean().optional().describe('true: the unaltered original recordings, byte for byte (judicial requisition)'),
+    keepSubject: z
+      .object({
+        at: isoTime.describe('When the person is designated'),
+        x: z.number().min(0).max(1).describe('Normalised point on the person, 0 = left'),
+        y: z.number().min(0).max(1).describe('0 = top'),
+      })
+      .strict()
+      .nullable()
+      .optional()
+      .describe('Access requests: this person stays unblurred along their track, everyone else is blurred'),
   })
-  .strict();
+  .strict()
+  .refine((b) => !(b.original === true && b.anonymize === true), { message: 'original: true and anonymize: true contradict each other: send one of them', path: ['original'] });
 
 const idParams = z.object({ id: z.string().min(1).max(200) }).strict();
 
@@ -52,7 +64,7 @@ export function evidenceRoutes(deps: ServerDeps): RouteSpec[] {
     route({
       method: 'POST',
       url: '/api/evidence',
-      summary: 'Export a signed evidence bundle of one camera over a time range (original recordings, events, report, manifest, signature)',
+      summary: 'Export a signed evidence bundle of one camera over a time range (blurred video by default, or the original recordings; events, report, manifest, signature)',
       tag: 'evidence',
       access: 'exports.create',
       body: exportBody,
@@ -68,7 +80,9 @@ export function evidenceRoutes(deps: ServerDeps): RouteSpec[] {
             reason: body.reason,
             actor: user.id,
             exportedBy: `${user.displayName || user.username} (user ${user.username}, role ${user.role})`,
-            anonymize: body.anonymize === true,
+            // Blurred unless the original is asked for (`anonymize: false` is the older spelling of `original: true`).
+            anonymize: !(body.original === true || body.anonymize === false),
+            keepSubject: body.keepSubject ?? null,
           });
           return {
             id: result.id,

@@ -8,7 +8,7 @@ import { route, type RouteSpec } from '../route.js';
 export function publicRoutes(deps: ServerDeps): RouteSpec[] {
   const model = async (): Promise<PublicPageModel> => {
     const current = await deps.repos.config.current();
-    return buildPublicPage(current ? { config: current.config, version: current.version, createdAt: current.createdAt } : { config: emptyConfig(), version: null, createdAt: null });
+    return buildPublicPage(current ? { config: current.config, version: current.version, createdAt: current.createdAt } : { config: emptyConfig(), version: null, createdAt: null }, deps.now());
   };
   return [
     route({

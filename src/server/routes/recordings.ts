@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { EvidenceError, type EvidenceErrorCode } from '../../evidence/errors.js';
+import type { FootageFile } from '../../evidence/footage.js';
 import { buildVodPlaylist, clipSpan, type RecordingRuntime } from '../../recording/index.js';
 import type { Segment } from '../../recording/segment-index.js';
 import type { ServerDeps } from '../deps.js';
@@ -22,6 +24,12 @@ const clipQuery = z
     post: z.coerce.number().min(0).max(600).default(10).describe('Seconds after its end'),
   })
   .strict();
+const footageQuery = z
+  .object({
+    from: isoTime.describe('Start of the range (at most 10 minutes before `to`)'),
+    to: isoTime.describe('End of the range'),
+  })
+  .strict();
 const segmentParams = z.object({ file: z.string().min(1).max(300) }).strict();
 
 /** Segment ids are `<camera>_<compact UTC start>`; anything else could walk out of the folder. */
@@ -29,6 +37,9 @@ const SEGMENT_FILE = /^([a-z0-9][a-z0-9-]*_\d{8}T\d{9}Z)\.ts$/;
 const DAY_MS = 86_400_000;
 /** One playlist covers at most this long (a week of 60 s segments is ~10 000 entries). */
 const MAX_SPAN_MS = 7 * DAY_MS;
+
+/** ALTERED cannot happen here (no hash check on playback); a decode failure is UNAVAILABLE. */
+const FOOTAGE_STATUS: Record<EvidenceErrorCode, number> = { INVALID: 400, NOT_FOUND: 404, ALTERED: 409, TOO_LARGE: 413, UNAVAILABLE: 503, NOT_A_BUNDLE: 500 };
 
 const segmentView = (s: Segment) => ({ id: s.id, start: s.start, end: s.end, duration_s: s.durationS, bytes: s.bytes });
 const segmentUri = (s: Segment): string => `/api/recordings/segments/${s.id}.ts`;
@@ -57,6 +68,37 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
     // One audit entry per playlist (a viewing: who, which camera, which range, from where), not per segment request.
     await deps.repos.audit.append({ actor: auth?.user.id ?? 'unknown', action: 'recording.view', target: camera, details: { from, to, segments: segments.length, what, ip: request.ip } });
     return reply.header('cache-control', 'private, no-store').type('application/vnd.apple.mpegurl').send(buildVodPlaylist(segments, { uri: segmentUri }));
+  };
+
+  /**
+   * The blurred MP4 of a range (rendered or cached), with Range support. A
+   * viewing is audited once: on the request without a range or from byte 0,
+   * not on each later range a player asks while seeking.
+   */
+  const blurredFootage = async (camera: string, fromMs: number, toMs: number, args: Pick<RouteArgs, 'auth' | 'reply' | 'request'>): Promise<unknown> => {
+    const { auth, reply, request } = args;
+    if (!deps.evidence) throw new HttpError(503, 'UNAVAILABLE', 'blurred footage is not set up on this server (no evidence service in the runtime)');
+    let file: FootageFile;
+    try {
+      // Each request is a moment to drop expired renders and renders of segments retention removed.
+      await deps.evidence.sweepFootage();
+      file = await deps.evidence.footage(camera, fromMs, toMs);
+    } catch (err) {
+      if (!(err instanceof EvidenceError)) throw err;
+      throw new HttpError(FOOTAGE_STATUS[err.code], err.code, err.message);
+    }
+    const range = parseRange(request.headers.range, file.bytes);
+    if (range === null || (range !== 'unsatisfiable' && range.start === 0)) {
+      await deps.repos.audit.append({ actor: auth?.user.id ?? 'unknown', action: 'recording.view', target: camera, details: { camera, from: file.from, to: file.to, blurred: true } });
+    }
+    reply.header('accept-ranges', 'bytes').header('cache-control', 'private, no-store').type('video/mp4');
+    if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${file.bytes}`).send();
+    if (range === null) return reply.header('content-length', file.bytes).send(createReadStream(file.path));
+    return reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${file.bytes}`)
+      .header('content-length', range.end - range.start + 1)
+      .send(createReadStream(file.path, { start: range.start, end: range.end }));
   };
 
   return [
@@ -116,6 +158,38 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
         const duration = event.end === null ? null : event.end - event.start;
         const { fromMs, toMs } = clipSpan(event.start_time, duration, query.pre, query.post);
         return playlist(event.camera, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), { auth, reply, request }, `event ${event.id}`);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/events/:id/clip.mp4',
+      summary: "The footage around an event (pre- and post-roll as clip.m3u8), people blurred and privacy masks filled, H.264 MP4 with Range support (audited; rendering may take tens of seconds)",
+      tag: 'recordings',
+      access: 'recordings.view',
+      params: cameraParams,
+      query: clipQuery,
+      response: { contentType: 'video/mp4' },
+      async handler({ params, query, auth, reply, request }) {
+        const stored = await deps.repos.events.get(params.id);
+        if (!stored) throw notFound(`event ${params.id}`);
+        const { event } = stored;
+        const duration = event.end === null ? null : event.end - event.start;
+        const { fromMs, toMs } = clipSpan(event.start_time, duration, query.pre, query.post);
+        return blurredFootage(event.camera, fromMs, toMs, { auth, reply, request });
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/cameras/:id/footage.mp4',
+      summary: "A camera's recorded footage over [from, to) (at most 10 minutes), people blurred and privacy masks filled, H.264 MP4 with Range support (audited; rendering may take tens of seconds)",
+      tag: 'recordings',
+      access: 'recordings.view',
+      params: cameraParams,
+      query: footageQuery,
+      response: { contentType: 'video/mp4' },
+      async handler({ params, query, auth, reply, request }) {
+        await knownCamera(params.id);
+        return blurredFootage(params.id, Date.parse(query.from), Date.parse(query.to), { auth, reply, request });
       },
     }),
     route({

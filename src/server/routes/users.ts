@@ -59,9 +59,21 @@ export function userRoutes(deps: ServerDeps): RouteSpec[] {
         if (body.password !== undefined) acceptablePassword(body.password, existing.username, body.displayName ?? existing.displayName);
         const { password: newPassword, ...rest } = body;
         const user = await users.update(params.id, { ...rest, ...(newPassword !== undefined ? { passwordHash: await deps.hasher.hash(newPassword) } : {}) });
+        const actor = (auth as Authenticated).user.id;
+        for (const entry of userChangeEntries(actor, existing, { ...rest, passwordChanged: newPassword !== undefined })) await deps.repos.audit.append(entry);
         // A new role, a new password or a disabled account takes effect everywhere at once.
-        if (body.role !== undefined || body.disabled !== undefined || newPassword !== undefined) await deps.sessions.revokeUser(params.id);
-        for (const entry of userChangeEntries((auth as Authenticated).user.id, existing, { ...rest, passwordChanged: newPassword !== undefined })) await deps.repos.audit.append(entry);
+        const roleChanged = body.role !== undefined && body.role !== existing.role;
+        const disabledChanged = body.disabled !== undefined && body.disabled !== existing.disabled;
+        if (roleChanged || disabledChanged || newPassword !== undefined) {
+          const revoked = await deps.sessions.revokeUser(params.id);
+          const reason = newPassword !== undefined ? 'password_reset' : roleChanged ? 'role_change' : 'disabled_change';
+          // Only when sessions did end: the change itself has its own entry above.
+          if (revoked > 0) await deps.repos.audit.append({ actor, action: 'auth.sessions_revoked', target: params.id, details: { username: existing.username, reason, sessions: revoked } });
+        }
+        // An administrator's reset is how a locked-out user gets back in before the lock ends.
+        if (newPassword !== undefined && deps.sessions.clearLockout(existing.username)) {
+          await deps.repos.audit.append({ actor, action: 'auth.unlocked', target: params.id, details: { username: existing.username, reason: 'password_reset' } });
+        }
         return { user };
       },
     }),

@@ -5,6 +5,8 @@ import { initialMigration } from './0001_initial.js';
 import { ruleCatalogueMigration } from './0002_rule_catalogue.js';
 import { countsMigration } from './0003_counts.js';
 import { recordingMigration } from './0004_recording.js';
+import { accessRequestsMigration } from './0005_access_requests.js';
+import { countOccurrenceMigration } from './0006_count_occurrence.js';
 
 /**
  * Every migration, in order. Names sort in execution order (`0001_initial`,
@@ -16,6 +18,8 @@ export function storeMigrations(flavour: SchemaFlavour): Readonly<Record<string,
     '0002_rule_catalogue': ruleCatalogueMigration(),
     '0003_counts': countsMigration(),
     '0004_recording': recordingMigration(flavour),
+    '0005_access_requests': accessRequestsMigration(),
+    '0006_count_occurrence': countOccurrenceMigration(),
   };
 }
 

@@ -92,7 +92,8 @@ export interface EvidenceInput {
   to: string;
   case?: string;
   reason: string;
-  anonymize?: boolean;
+  /** true: the unaltered original recordings (judicial requisition); default: blurred video. */
+  original?: boolean;
 }
 
 export interface EvidenceResult {
@@ -129,6 +130,19 @@ export function playlistUrl(camera: string, from: string, to: string): string {
 
 export function clipUrl(eventId: string, pre = 10, post = 10): string {
   return `/api/events/${enc(eventId)}/clip.m3u8?pre=${pre}&post=${post}`;
+}
+
+/** The event's clip, people blurred and privacy masks filled (MP4, `recordings.view`). */
+export function blurredClipUrl(eventId: string, pre = 10, post = 10): string {
+  return `/api/events/${enc(eventId)}/clip.mp4?pre=${pre}&post=${post}`;
+}
+
+/** Longest blurred footage the server renders at once. */
+export const MAX_BLURRED_MS = 10 * 60_000;
+
+/** A camera's footage over [from, to) (at most 10 minutes), people blurred and privacy masks filled (MP4). */
+export function footageUrl(camera: string, from: string, to: string): string {
+  return `/api/cameras/${enc(camera)}/footage.mp4?from=${enc(from)}&to=${enc(to)}`;
 }
 
 export function useRecordings(camera: string | undefined, from: string, to: string) {

@@ -180,9 +180,9 @@ export interface CountBucket {
   /** ISO 8601 start of the 5-minute bucket. */
   start: string;
   rule: string;
-  /** crossing: line crossings in the bucket (value); occupancy: mean tracks inside the zone (value) and the most at once (peak). */
-  kind: 'crossing' | 'occupancy';
-  /** Line (crossing) or zone (occupancy) id. */
+  /** crossing: line crossings in the bucket (value); occupancy: mean tracks inside the zone (value) and the most at once (peak); occurrence: situations opened by a statistics-only rule (value). */
+  kind: 'crossing' | 'occupancy' | 'occurrence';
+  /** Line (crossing), zone (occupancy), or the rule's zone, line or event type (occurrence). */
   target: string;
   cls: string;
   direction: 'a_to_b' | 'b_to_a' | null;

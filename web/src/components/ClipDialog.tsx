@@ -1,16 +1,19 @@
 /**
- * "Voir le clip": an event's clip with 10 s before and after. The event clip
- * playlist is used when the server has one; otherwise the camera's recording
- * around the event time.
+ * "Voir le clip": an event's clip with 10 s before and after. Whoever may not
+ * see the original (operator, DPO) plays the blurred MP4 the server renders;
+ * a supervisor plays the original (the event clip playlist when the server
+ * has one, otherwise the camera's recording around the event time) and may
+ * switch to the blurred version.
  */
 import { useEffect, useState } from 'react';
 import { Anchor, Group, Modal, Text } from '@mantine/core';
-import { clipUrl, playlistUrl } from '../api/recording.js';
+import { blurredClipUrl, clipUrl, playlistUrl } from '../api/recording.js';
 import type { VigieEvent } from '../api/types.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import { Loading } from './common.js';
-import { HlsPlayer } from './HlsPlayer.js';
+import { useSession } from '../session.js';
+import { BlurredPlayer, HlsPlayer, VersionSwitch } from './HlsPlayer.js';
 
 const PRE_S = 10;
 const POST_S = 10;
@@ -24,10 +27,14 @@ export function eventSpan(ev: VigieEvent): { start: number; end: number } {
 
 export function ClipDialog({ event, opened, onClose, cameraName }: { event: VigieEvent; opened: boolean; onClose: () => void; cameraName: string }) {
   const { t, dateTime } = useI18n();
+  const { can } = useSession();
+  const mayOriginal = can('recordings.view_original');
+  const [blurred, setBlurred] = useState(false);
   const [src, setSrc] = useState<string | null>(null);
+  const showBlurred = blurred || !mayOriginal;
 
   useEffect(() => {
-    if (!opened) return;
+    if (!opened || showBlurred) return;
     const controller = new AbortController();
     const { start, end } = eventSpan(event);
     const fallback = playlistUrl(event.camera, new Date(start - PRE_S * 1000).toISOString(), new Date(end + POST_S * 1000).toISOString());
@@ -40,11 +47,24 @@ export function ClipDialog({ event, opened, onClose, cameraName }: { event: Vigi
         if (!(err instanceof DOMException && err.name === 'AbortError')) setSrc(fallback);
       });
     return () => controller.abort();
-  }, [opened, event]);
+  }, [opened, event, showBlurred]);
+
+  const label = t('clip.videoLabel', { camera: cameraName, time: dateTime(event.start_time) });
 
   return (
     <Modal opened={opened} onClose={onClose} title={t('clip.title', { camera: cameraName, time: dateTime(event.start_time) })} size="xl" data-testid="clip-dialog">
-      {src ? <HlsPlayer src={src} label={t('clip.videoLabel', { camera: cameraName, time: dateTime(event.start_time) })} testid="clip-player" /> : <Loading />}
+      {mayOriginal && (
+        <Group justify="flex-end" mb="xs">
+          <VersionSwitch blurred={blurred} onChange={setBlurred} />
+        </Group>
+      )}
+      {showBlurred ? (
+        <BlurredPlayer src={blurredClipUrl(event.id, PRE_S, POST_S)} label={label} testid="clip-blurred-player" />
+      ) : src ? (
+        <HlsPlayer src={src} label={label} testid="clip-player" />
+      ) : (
+        <Loading />
+      )}
       <Group justify="space-between" mt="sm">
         <Text size="sm" c="dimmed">
           {t('clip.help', { pre: PRE_S, post: POST_S })}

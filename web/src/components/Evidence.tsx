@@ -41,7 +41,7 @@ function EvidenceForm({ preset, onClose }: { preset: EvidencePreset; onClose: ()
   const [to, setTo] = useState(toLocalInput(preset.to));
   const [caseRef, setCaseRef] = useState(preset.caseRef ?? '');
   const [reason, setReason] = useState('');
-  const [anonymize, setAnonymize] = useState(false);
+  const [original, setOriginal] = useState(false);
   const [tried, setTried] = useState(false);
   const [result, setResult] = useState<EvidenceResult | null>(null);
 
@@ -86,7 +86,7 @@ function EvidenceForm({ preset, onClose }: { preset: EvidencePreset; onClose: ()
         setTried(true);
         if (!camera || rangeError || reasonError || !fromIso || !toIso) return;
         create.mutate(
-          { camera, from: fromIso, to: toIso, reason: reason.trim(), anonymize, ...(caseRef.trim() ? { case: caseRef.trim() } : {}) },
+          { camera, from: fromIso, to: toIso, reason: reason.trim(), ...(original ? { original: true } : {}), ...(caseRef.trim() ? { case: caseRef.trim() } : {}) },
           { onSuccess: (r) => setResult(r) },
         );
       }}
@@ -112,11 +112,11 @@ function EvidenceForm({ preset, onClose }: { preset: EvidencePreset; onClose: ()
           data-testid="evidence-reason"
         />
         <Checkbox
-          label={t('evidence.anonymize')}
-          description={t('evidence.anonymizeHelp')}
-          checked={anonymize}
-          onChange={(e) => setAnonymize(e.currentTarget.checked)}
-          data-testid="evidence-anonymize"
+          label={t('evidence.original')}
+          description={t('evidence.originalHelp')}
+          checked={original}
+          onChange={(e) => setOriginal(e.currentTarget.checked)}
+          data-testid="evidence-original"
         />
         <KeyFingerprint />
         {create.isError && <RequestError error={create.error} testid="evidence-error" />}

@@ -1,7 +1,9 @@
 /**
  * "Enregistrements": a camera's recorded footage over a chosen range (last
  * hours, a day, or any span) as a timeline of spans, gaps and events; a click
- * plays from that instant (HLS from the index). Recording status of every
+ * plays from that instant: the original (HLS from the index) for a supervisor,
+ * who may switch to the blurred version; the blurred MP4 (10 minutes from
+ * that instant) for the other roles with `recordings.view`. Recording status of every
  * camera at the top, with a banner when a disk is full. Evidence export of the
  * range for those allowed to.
  */
@@ -9,10 +11,10 @@ import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { isApiError } from '../api/client.js';
 import { useCameras } from '../api/queries.js';
-import { fromLocalInput, playlistUrl, toLocalDate, toLocalInput, useRangeEvents, useRecordings, useRecordingStatus, type RecordingState, type RecordingStatus } from '../api/recording.js';
+import { footageUrl, fromLocalInput, MAX_BLURRED_MS, playlistUrl, toLocalDate, toLocalInput, useRangeEvents, useRecordings, useRecordingStatus, type RecordingState, type RecordingStatus } from '../api/recording.js';
 import type { EventItem } from '../api/types.js';
 import { EvidenceDialog, type EvidencePreset } from '../components/Evidence.js';
-import { HlsPlayer } from '../components/HlsPlayer.js';
+import { BlurredPlayer, HlsPlayer, VersionSwitch } from '../components/HlsPlayer.js';
 import { RecordingTimeline } from '../components/RecordingTimeline.js';
 import { ErrorBox, Loading } from '../components/common.js';
 import { useI18n } from '../i18n.js';
@@ -52,6 +54,7 @@ export function Recordings({ cameraParam, at }: { cameraParam?: string; at?: str
   const [customTo, setCustomTo] = useState(() => toLocalInput(hasAt ? atMs + HOUR : Date.now()));
   const [playing, setPlaying] = useState<number | null>(hasAt ? atMs - 10_000 : null);
   const [exportPreset, setExportPreset] = useState<EvidencePreset | null>(null);
+  const [blurred, setBlurred] = useState(false);
 
   const list = cameras.data?.cameras ?? [];
   const camera = cameraParam ?? list[0]?.camera.id;
@@ -90,6 +93,10 @@ export function Recordings({ cameraParam, at }: { cameraParam?: string; at?: str
   const playEvent = (item: EventItem) => setPlaying(Date.parse(item.event.start_time) - 10_000);
   // Play to the end of the range, or to now when the range reaches the present.
   const playTo = range ? Math.max(range.to, playing ?? 0) : 0;
+  const mayOriginal = can('recordings.view_original');
+  // Blurred footage is rendered by the server, 10 minutes at most; whole seconds so that replays hit its cache.
+  const blurredFrom = playing === null ? 0 : Math.floor(playing / 1000) * 1000;
+  const blurredTo = Math.min(playTo, blurredFrom + MAX_BLURRED_MS);
 
   if (cameras.isPending) return <Loading />;
   if (cameras.isError) return <ErrorBox error={cameras.error} onRetry={() => void cameras.refetch()} />;
@@ -246,11 +253,20 @@ export function Recordings({ cameraParam, at }: { cameraParam?: string; at?: str
                 <Title order={2} size="h4">
                   {t('rec.playingFrom', { time: dateTime(new Date(playing).toISOString()) })}
                 </Title>
-                <Button variant="default" size="xs" onClick={() => setPlaying(null)} data-testid="rec-stop">
-                  {t('rec.stop')}
-                </Button>
+                <Group gap="xs">
+                  {mayOriginal && <VersionSwitch blurred={blurred} onChange={setBlurred} />}
+                  <Button variant="default" size="xs" onClick={() => setPlaying(null)} data-testid="rec-stop">
+                    {t('rec.stop')}
+                  </Button>
+                </Group>
               </Group>
-              {can('recordings.view_original') ? (
+              {(blurred || !mayOriginal) && can('recordings.view') ? (
+                <BlurredPlayer
+                  src={footageUrl(camera, new Date(blurredFrom).toISOString(), new Date(blurredTo).toISOString())}
+                  label={t('rec.videoLabel', { camera: camName(camera), time: dateTime(new Date(playing).toISOString()) })}
+                  testid="rec-blurred-player"
+                />
+              ) : mayOriginal ? (
                 <HlsPlayer
                   src={playlistUrl(camera, new Date(playing).toISOString(), new Date(playTo).toISOString())}
                   label={t('rec.videoLabel', { camera: camName(camera), time: dateTime(new Date(playing).toISOString()) })}

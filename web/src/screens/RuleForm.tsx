@@ -1,9 +1,9 @@
 /**
  * The zone editor's rule form: every rule type of the catalogue with its main
- * fields (docs/RULES.md), severity, reopen window, mode (active / shadow) and an
- * optional weekly schedule. Only the chosen type's fields are shown; defaults are
- * those of the server's schemas (src/config/rules/*.ts), which still validate
- * the whole configuration on save.
+ * fields (docs/RULES.md), severity, reopen window, mode (active / shadow), an
+ * optional weekly schedule, and its purpose and legal basis. Only the chosen
+ * type's fields are shown; defaults are those of the server's schemas
+ * (src/config/rules/*.ts), which still validate the whole configuration on save.
  */
 import { useState, type ReactNode } from 'react';
 import {
@@ -26,6 +26,7 @@ import {
 } from '@mantine/core';
 import { RULE_TYPE_LIST, SEVERITY_LIST, WEEKDAY_LIST, type LineConfig, type RuleConfig, type RuleInput, type RuleMode, type RuleType, type ScheduleSlot, type Severity, type Weekday, type ZoneConfig } from '../api/types.js';
 import { isKey, useI18n, type T, type TKey } from '../i18n.js';
+import { ALERTABLE } from '../legal-basis.js';
 
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/;
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -36,6 +37,15 @@ const MOTOR: ClassChoice[] = ['car', 'motorcycle', 'bus', 'truck'];
 const TAMPER_KINDS = ['covered', 'blinded', 'defocused', 'moved'] as const;
 type TamperKind = (typeof TAMPER_KINDS)[number];
 type Direction = 'any' | 'a_to_b' | 'b_to_a';
+type BasisKind = 'none' | NonNullable<RuleConfig['legal_basis']>['kind'];
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The bases a rule type may declare (the server checks the same). */
+function basisKinds(type: RuleType): BasisKind[] {
+  return ['none', ...(ALERTABLE.includes(type) ? (['authorised_alert'] as const) : []), 'statistics', ...(type === 'camera_tamper' ? (['device_monitoring'] as const) : [])];
+}
+
+const defaultBasis = (type: RuleType): BasisKind => (type === 'counting' ? 'statistics' : type === 'camera_tamper' ? 'device_monitoring' : 'none');
 
 /** Where a rule looks: decides which target pickers the form shows. */
 type TargetKind = 'zone' | 'zoneOptional' | 'line' | 'redLight' | 'speeding' | 'counting' | 'none';
@@ -219,6 +229,11 @@ export interface FormState {
   kinds: TamperKind[];
   scheduled: boolean;
   slots: Slot[];
+  purpose: string;
+  basisKind: BasisKind;
+  reference: string;
+  authority: string;
+  validUntil: string;
 }
 
 export function initialState(type: RuleType): FormState {
@@ -247,6 +262,11 @@ export function initialState(type: RuleType): FormState {
     kinds: [...TAMPER_KINDS],
     scheduled: false,
     slots: [{ days: [...WEEKDAY_LIST], from: '22:00', to: '06:00' }],
+    purpose: '',
+    basisKind: defaultBasis(type),
+    reference: '',
+    authority: '',
+    validUntil: '',
   };
 }
 
@@ -301,6 +321,7 @@ function problem(t: T, type: RuleType, s: FormState, zones: ZoneConfig[]): strin
   }
   if (type === 'wrong_way' && !zones.find((z) => z.id === s.zone)?.direction) return t('setup.error.needDirection');
   if (type === 'camera_tamper' && s.kinds.length === 0) return t('setup.error.noKinds');
+  if (s.basisKind === 'authorised_alert' && (!s.reference.trim() || !DAY_RE.test(s.validUntil))) return t('setup.error.authorisation');
   if (s.scheduled) {
     for (const slot of s.slots) {
       if (slot.days.length === 0) return t('setup.error.noDays');
@@ -309,6 +330,22 @@ function problem(t: T, type: RuleType, s: FormState, zones: ZoneConfig[]): strin
     }
   }
   return null;
+}
+
+/** The rule's `purpose` and `legal_basis`, left out when not given. */
+function legalFields(s: FormState): { purpose?: string; legal_basis?: NonNullable<RuleConfig['legal_basis']> } {
+  const purpose = s.purpose.trim() ? { purpose: s.purpose.trim() } : {};
+  switch (s.basisKind) {
+    case 'none':
+      return purpose;
+    case 'authorised_alert':
+      return {
+        ...purpose,
+        legal_basis: { kind: 'authorised_alert', reference: s.reference.trim(), valid_until: s.validUntil, ...(s.authority.trim() ? { authority: s.authority.trim() } : {}) },
+      };
+    default:
+      return { ...purpose, legal_basis: { kind: s.basisKind } };
+  }
 }
 
 /**
@@ -320,7 +357,7 @@ export function buildRule(type: RuleType, s: FormState, id: string): RuleInput {
   const n = (key: string) => s.nums[key] ?? spec.nums.find((f) => f.key === key)?.fallback ?? 0;
   const classes = (s.classes.length ? s.classes : (spec.classes ?? ['any'])) as ClassChoice[];
   const schedule = s.scheduled ? { schedule: s.slots.map((x) => ({ days: WEEKDAY_LIST.filter((d) => x.days.includes(d)), from: x.from, to: x.to })) } : {};
-  const base = { id, enabled: true, anchor: 'auto' as const, ...schedule };
+  const base = { id, enabled: true, anchor: 'auto' as const, ...schedule, ...legalFields(s) };
   const alerting = { ...base, severity: s.severity, cooldown_s: s.cooldown, mode: s.mode };
   const zone = s.zone ?? '';
   const optionalZone = s.zone ? { zone: s.zone } : {};
@@ -406,8 +443,19 @@ export function RuleForm({ zones, lines, ruleIds, onAdd, onError }: { zones: Zon
 
   const changeType = (v: RuleType) => {
     setType(v);
-    // Keep what the admin already typed that still applies (id, mode, schedule); the rest goes back to the type's defaults.
-    setS((old) => ({ ...initialState(v), id: old.id, mode: old.mode, scheduled: old.scheduled, slots: old.slots }));
+    // Keep what the admin already typed that still applies (id, mode, schedule, purpose, authorisation); the rest goes back to the type's defaults.
+    setS((old) => ({
+      ...initialState(v),
+      id: old.id,
+      mode: old.mode,
+      scheduled: old.scheduled,
+      slots: old.slots,
+      purpose: old.purpose,
+      reference: old.reference,
+      authority: old.authority,
+      validUntil: old.validUntil,
+      ...(old.basisKind !== 'none' && basisKinds(v).includes(old.basisKind) ? { basisKind: old.basisKind } : {}),
+    }));
   };
 
   const submit = () => {
@@ -605,6 +653,28 @@ export function RuleForm({ zones, lines, ruleIds, onAdd, onError }: { zones: Zon
               </Stack>
             </>
           )}
+
+          <Fieldset legend={t('setup.rule.legalBasis')} p="xs" data-testid="rule-legal">
+            <Stack gap={6}>
+              <TextInput label={t('setup.rule.purpose')} description={t('setup.rule.purposeHelp')} maxLength={300} value={s.purpose} onChange={(e) => set('purpose', e.currentTarget.value)} data-testid="rule-purpose" />
+              <Select
+                label={t('setup.rule.legalBasis')}
+                description={t('setup.rule.legalBasisHelp')}
+                data={basisKinds(type).map((k) => ({ value: k, label: t(`setup.rule.basis.${k}`) }))}
+                value={s.basisKind}
+                allowDeselect={false}
+                onChange={(v) => v && set('basisKind', v)}
+                data-testid="rule-basis-kind"
+              />
+              {s.basisKind === 'authorised_alert' && (
+                <>
+                  <TextInput label={t('setup.rule.reference')} placeholder="Arrêté préfectoral n° 2026-123" maxLength={200} withAsterisk value={s.reference} onChange={(e) => set('reference', e.currentTarget.value)} data-testid="rule-basis-reference" />
+                  <TextInput label={t('setup.rule.authority')} maxLength={200} value={s.authority} onChange={(e) => set('authority', e.currentTarget.value)} data-testid="rule-basis-authority" />
+                  <TextInput type="date" label={t('setup.rule.validUntil')} withAsterisk value={s.validUntil} onChange={(e) => set('validUntil', e.currentTarget.value)} data-testid="rule-basis-valid-until" />
+                </>
+              )}
+            </Stack>
+          </Fieldset>
 
           <ScheduleEditor
             scheduled={s.scheduled}

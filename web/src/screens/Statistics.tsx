@@ -1,12 +1,14 @@
 /**
  * Statistics screen: the anonymous 5-minute counts of the camera's counting
  * rules (GET /api/cameras/:id/counts): line crossings per class and direction,
- * zone occupancy (mean and peak) per class. Each chart has its figures as tables.
+ * zone occupancy (mean and peak) per class; and the occurrences of rules whose
+ * legal basis is statistics (they never alert) per class. Each chart has its
+ * figures as tables.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useCameras, useCounts } from '../api/queries.js';
-import type { CountBucket } from '../api/types.js';
+import type { CountBucket, RuleConfig } from '../api/types.js';
 import { ChartLegend, TimeChart } from '../components/TimeChart.js';
 import { Loading } from '../components/common.js';
 import { useI18n, type T } from '../i18n.js';
@@ -16,12 +18,15 @@ const HOUR = 3_600_000;
 const RANGES = { '1h': HOUR, '6h': 6 * HOUR, '24h': 24 * HOUR, '7d': 7 * 24 * HOUR } as const;
 type RangeKey = keyof typeof RANGES;
 const ALL = '__all__';
+const KIND_ORDER: readonly CountBucket['kind'][] = ['crossing', 'occupancy', 'occurrence'];
+/** Rules with counts to show: counting, and rules kept to statistics by their legal basis. */
+const countsSomething = (r: RuleConfig): boolean => r.type === 'counting' || r.legal_basis?.kind === 'statistics';
 const COLORS = ['#4dabf7', '#ffa94d', '#69db7c', '#e599f7', '#ffd43b', '#ff8787', '#3bc9db', '#a9e34b'];
 
 interface Group_ {
   key: string;
   rule: string;
-  kind: 'crossing' | 'occupancy';
+  kind: CountBucket['kind'];
   target: string;
   buckets: CountBucket[];
 }
@@ -39,7 +44,8 @@ function seriesOf(t: T, g: Group_, classOrder: string[]): Row[] {
   const color = (cls: string) => COLORS[classOrder.indexOf(cls) % COLORS.length] ?? COLORS[0] ?? '#4dabf7';
   for (const b of g.buckets) {
     const time = Date.parse(b.start);
-    if (g.kind === 'crossing') {
+    // Crossings and occurrences are tallies: one series per class (and direction).
+    if (g.kind !== 'occupancy') {
       const key = `${b.cls}|${b.direction ?? '-'}`;
       let row = rows.get(key);
       if (!row) {
@@ -72,11 +78,11 @@ export function Statistics() {
   const [range, setRange] = useState<RangeKey>('24h');
 
   const cameras = useMemo(() => cams.data?.cameras.map((c) => c.camera) ?? [], [cams.data]);
-  const countingRules = (id: string | null) => cameras.find((c) => c.id === id)?.rules.filter((r) => r.type === 'counting') ?? [];
+  const countingRules = (id: string | null) => cameras.find((c) => c.id === id)?.rules.filter(countsSomething) ?? [];
   // Default: the first camera that counts something.
   useEffect(() => {
     if (cameraId && cameras.some((c) => c.id === cameraId)) return;
-    const first = cameras.find((c) => c.rules.some((r) => r.type === 'counting')) ?? cameras[0];
+    const first = cameras.find((c) => c.rules.some(countsSomething)) ?? cameras[0];
     if (first) setCameraId(first.id);
   }, [cameras, cameraId]);
 
@@ -91,8 +97,8 @@ export function Statistics() {
       g.buckets.push(b);
       m.set(key, g);
     }
-    // Crossings first, then occupancy; by target within each.
-    return [...m.values()].sort((a, b) => (a.kind === b.kind ? a.target.localeCompare(b.target) || a.rule.localeCompare(b.rule) : a.kind === 'crossing' ? -1 : 1));
+    // Crossings first, then occupancy, then occurrences; by target within each.
+    return [...m.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.target.localeCompare(b.target) || a.rule.localeCompare(b.rule));
   }, [counts.data]);
   const classOrder = useMemo(() => [...new Set((counts.data?.buckets ?? []).map((b) => b.cls))].sort(), [counts.data]);
   const manyRules = new Set(groups.map((g) => g.rule)).size > 1;
@@ -173,7 +179,10 @@ export function Statistics() {
           ) : (
             groups.map((g) => {
               const series = seriesOf(t, g, classOrder);
-              const title = `${t(g.kind === 'crossing' ? 'stats.crossings' : 'stats.occupancy', g.kind === 'crossing' ? { line: g.target } : { zone: g.target })}${manyRules ? ` (${t('stats.rule.label', { rule: g.rule })})` : ''}`;
+              const title =
+                g.kind === 'occurrence'
+                  ? t('stats.occurrences', { rule: g.rule, target: g.target })
+                  : `${t(g.kind === 'crossing' ? 'stats.crossings' : 'stats.occupancy', g.kind === 'crossing' ? { line: g.target } : { zone: g.target })}${manyRules ? ` (${t('stats.rule.label', { rule: g.rule })})` : ''}`;
               const fromMs = Date.parse(counts.data.from);
               const toMs = Date.parse(counts.data.to);
               const bucketMs = (counts.data.bucket_s || 300) * 1000;
@@ -224,9 +233,10 @@ export function Statistics() {
   );
 }
 
-function SummaryTable({ t, kind, series }: { t: T; kind: 'crossing' | 'occupancy'; series: Row[] }) {
+function SummaryTable({ t, kind, series }: { t: T; kind: CountBucket['kind']; series: Row[] }) {
+  const tally = kind !== 'occupancy';
   const rows =
-    kind === 'crossing'
+    tally
       ? series.map((s) => {
           const vals = [...s.values.values()];
           return { key: s.key, label: s.label, a: vals.reduce((x, y) => x + y, 0), b: Math.max(0, ...vals) };
@@ -244,8 +254,8 @@ function SummaryTable({ t, kind, series }: { t: T; kind: 'crossing' | 'occupancy
       <Table.Thead>
         <Table.Tr>
           <Table.Th scope="col">{t('stats.col.series')}</Table.Th>
-          <Table.Th scope="col">{t(kind === 'crossing' ? 'stats.col.total' : 'stats.col.mean')}</Table.Th>
-          <Table.Th scope="col">{t(kind === 'crossing' ? 'stats.col.max5' : 'stats.col.peak')}</Table.Th>
+          <Table.Th scope="col">{t(tally ? 'stats.col.total' : 'stats.col.mean')}</Table.Th>
+          <Table.Th scope="col">{t(tally ? 'stats.col.max5' : 'stats.col.peak')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>

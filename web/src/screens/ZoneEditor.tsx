@@ -29,6 +29,7 @@ import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 import { useShortcuts } from '../components/actions.js';
 import { ErrorBox, Loading, SEVERITY_COLOR, toast } from '../components/common.js';
+import { LegalBadge } from '../legal-basis.js';
 import { RuleForm, ruleRefs, scheduleSummary, targetSummary } from './RuleForm.js';
 
 type Pt = [number, number];
@@ -449,6 +450,7 @@ export function ZoneEditor({ cameraParam }: { cameraParam?: string }) {
                               {t('setup.rule.shadowBadge')}
                             </Badge>
                           )}
+                          <LegalBadge rule={r} timeZone={cfg.data?.config.timezone ?? 'Europe/Paris'} />
                           <Text fw={600} truncate>
                             {r.id}
                           </Text>
