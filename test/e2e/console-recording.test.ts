@@ -138,8 +138,8 @@ describe('console: recordings and legal holds in Chromium', () => {
     const box = await bar.boundingBox();
     expect(box).not.toBeNull();
     await bar.click({ position: { x: (box?.width ?? 0) * 0.9, y: 10 } });
-    // Footage is kept unblurred: an operator is told why it does not play.
-    await page.getByTestId('rec-original-only').waitFor();
+    // An operator gets the blurred rendering, never the original stream.
+    await page.getByTestId('rec-blurred-player').waitFor();
     expect(await page.getByTestId('rec-player').count()).toBe(0);
     await page.getByTestId('logout').click();
 

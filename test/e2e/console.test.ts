@@ -66,7 +66,7 @@ describe.skipIf(footage.missing)('operator console in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'alert-queue.png') });
 
     await row.click();
-    await page.getByTestId('alert-open').click();
+    await row.getByTestId('alert-open').click();
     await page.locator(`[data-testid="event-detail"][data-event-id="${eventId}"]`).waitFor();
     await page.getByTestId('action-false-alarm').click();
     await page.locator('[data-testid="timeline-item"][data-kind="qualify"]').waitFor();

@@ -75,6 +75,15 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
    * viewing is audited once: on the request without a range or from byte 0,
    * not on each later range a player asks while seeking.
    */
+  /** The range of an event's clip: the event with pre- and post-roll. */
+  const eventClip = async (eventId: string, roll: z.infer<typeof clipQuery>): Promise<{ camera: string; fromMs: number; toMs: number; eventId: string }> => {
+    const stored = await deps.repos.events.get(eventId);
+    if (!stored) throw notFound(`event ${eventId}`);
+    const { event } = stored;
+    const duration = event.end === null ? null : event.end - event.start;
+    const { fromMs, toMs } = clipSpan(event.start_time, duration, roll.pre, roll.post);
+    return { camera: event.camera, fromMs, toMs, eventId: event.id };
+  };
   const blurredFootage = async (camera: string, fromMs: number, toMs: number, args: Pick<RouteArgs, 'auth' | 'reply' | 'request'>): Promise<unknown> => {
     const { auth, reply, request } = args;
     if (!deps.evidence) throw new HttpError(503, 'UNAVAILABLE', 'blurred footage is not set up on this server (no evidence service in the runtime)');
@@ -152,12 +161,8 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
       query: clipQuery,
       response: { contentType: 'application/vnd.apple.mpegurl' },
       async handler({ params, query, auth, reply, request }) {
-        const stored = await deps.repos.events.get(params.id);
-        if (!stored) throw notFound(`event ${params.id}`);
-        const { event } = stored;
-        const duration = event.end === null ? null : event.end - event.start;
-        const { fromMs, toMs } = clipSpan(event.start_time, duration, query.pre, query.post);
-        return playlist(event.camera, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), { auth, reply, request }, `event ${event.id}`);
+        const { camera, fromMs, toMs, eventId } = await eventClip(params.id, query);
+        return playlist(camera, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), { auth, reply, request }, `event ${eventId}`);
       },
     }),
     route({
@@ -170,12 +175,8 @@ export function recordingRoutes(deps: ServerDeps): RouteSpec[] {
       query: clipQuery,
       response: { contentType: 'video/mp4' },
       async handler({ params, query, auth, reply, request }) {
-        const stored = await deps.repos.events.get(params.id);
-        if (!stored) throw notFound(`event ${params.id}`);
-        const { event } = stored;
-        const duration = event.end === null ? null : event.end - event.start;
-        const { fromMs, toMs } = clipSpan(event.start_time, duration, query.pre, query.post);
-        return blurredFootage(event.camera, fromMs, toMs, { auth, reply, request });
+        const { camera, fromMs, toMs } = await eventClip(params.id, query);
+        return blurredFootage(camera, fromMs, toMs, { auth, reply, request });
       },
     }),
     route({

@@ -260,22 +260,19 @@ export function Recordings({ cameraParam, at }: { cameraParam?: string; at?: str
                   </Button>
                 </Group>
               </Group>
-              {(blurred || !mayOriginal) && can('recordings.view') ? (
+              {/* The screen needs recordings.view: whoever may not play the original gets the blurred rendering. */}
+              {blurred || !mayOriginal ? (
                 <BlurredPlayer
                   src={footageUrl(camera, new Date(blurredFrom).toISOString(), new Date(blurredTo).toISOString())}
                   label={t('rec.videoLabel', { camera: camName(camera), time: dateTime(new Date(playing).toISOString()) })}
                   testid="rec-blurred-player"
                 />
-              ) : mayOriginal ? (
+              ) : (
                 <HlsPlayer
                   src={playlistUrl(camera, new Date(playing).toISOString(), new Date(playTo).toISOString())}
                   label={t('rec.videoLabel', { camera: camName(camera), time: dateTime(new Date(playing).toISOString()) })}
                   testid="rec-player"
                 />
-              ) : (
-                <Alert color="gray" data-testid="rec-original-only">
-                  {t('rec.originalOnly')}
-                </Alert>
               )}
             </Paper>
           )}
