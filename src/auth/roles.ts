@@ -34,12 +34,13 @@ export const PERMISSIONS = [
   'reports.read', // trial statistics and the compliance report
   'system.read', // detailed health, metrics, version and resource use
   'recordings.view_original', // play recorded footage as recorded (stream copy: not blurred); every playlist is audited
+  'incidents.write', // log, correct and delete incidents of the manual incident log (trial recall); audited
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Deep-frozen role -> permissions. Least privilege: see docs/PERMISSIONS.md for why. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
-  operator: Object.freeze<Permission[]>(['events.read', 'events.act', 'live.view', 'recordings.view', 'cameras.read']),
+  operator: Object.freeze<Permission[]>(['events.read', 'events.act', 'live.view', 'recordings.view', 'cameras.read', 'incidents.write']),
   supervisor: Object.freeze<Permission[]>([
     'events.read',
     'events.act',
@@ -52,6 +53,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
     'config.write',
     'masks.write',
     'reports.read',
+    'incidents.write',
   ]),
   dpo: Object.freeze<Permission[]>([
     'events.read',

@@ -44,6 +44,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as one JSON object on stdout (events then need --out)')
     .option('--workers <n>', 'detector worker threads (default: one per core)', positiveInteger)
     .option('--engine <name>', 'detector engine: centernet-onnx (default), centernet-tfjs or yolo-onnx (overrides the config)')
+    .option('--tracks-cache <dir>', 'replay the rules over the tracks cached here for this clip and detection settings (detection not rerun), or cache them (rules reading pixels are refused)')
     .action(async (video: string, opts: AnalyzeCliOptions) => {
       const { runAnalyze } = await import('./commands/analyze.js');
       await runAnalyze(video, opts);
@@ -78,11 +79,19 @@ export function buildProgram(): Command {
     });
   evalCmd
     .command('events')
-    .description('Precision, recall and F1 per event type of analyze output against annotated intervals')
+    .description('Precision, recall and F1 per event type and rule, and the confusion across types, of analyze output against annotated intervals; or, with --sweep, the precision/recall curve of one rule parameter')
     .requiredOption('--gt <file>', 'annotations: JSON array of { type, start, end, camera? } in seconds')
-    .requiredOption('--res <file>', 'events: one JSON event per line, as vigie analyze --out writes them')
+    .option('--res <file>', 'events: one JSON event per line, as vigie analyze --out writes them (not with --sweep)')
     .option('--tolerance <s>', 'seconds an event may miss its annotation by', nonNegativeNumber, 2)
-    .option('--json', 'print one JSON object instead of a table')
+    .option('--json', 'print one JSON object instead of a table (with --sweep: a JSON array, one point per value)')
+    .option('--sweep <param=values>', 'replay --rule over the clip\'s tracks for each value: param=v1,v2,v3 or param=from:to:step (needs --video, --config, --rule)')
+    .option('--video <file>', 'with --sweep: the annotated clip')
+    .option('-c, --config <yaml>', 'with --sweep: configuration with the camera, its zones and the rule')
+    .option('--camera <id>', 'with --sweep: camera of --config (default: the first)')
+    .option('--rule <id>', 'with --sweep: id of the rule to sweep (a rule that needs only tracks)')
+    .option('--tracks-cache <dir>', 'with --sweep: read the clip\'s tracks from this folder, or cache them there (as vigie analyze --tracks-cache)')
+    .option('--workers <n>', 'with --sweep: detector worker threads when the tracks are not cached yet', positiveInteger)
+    .option('--engine <name>', 'with --sweep: detector engine (overrides the config)')
     .action(async (opts: EvalEventsCliOptions) => {
       const { runEvalEvents } = await import('./commands/eval-events.js');
       await runEvalEvents(opts);
@@ -209,7 +218,36 @@ export function buildProgram(): Command {
       await runComplianceReport(opts);
     });
 
+  program
+    .command('report')
+    .description('Trial report for the council and the CNIL: statistics of a period (docs/REPORTS.md) as an HTML or PDF document, or every table as CSV; audited')
+    .requiredOption('--from <iso>', 'start of the period, ISO 8601 with a zone (e.g. 2027-02-01T00:00:00+01:00)')
+    .requiredOption('--to <iso>', 'end of the period (excluded), ISO 8601 with a zone')
+    .requiredOption('-o, --out <file>', 'file to write')
+    .option('--format <fmt>', 'html, pdf (printed by Chromium) or csv (default: from the --out extension)')
+    .option('--cameras <ids>', 'only these cameras, comma-separated (default: every camera)')
+    .option('--data <dir>', 'data folder (database)', './data')
+    .option('--db <url>', 'database URL (default: SQLite in the data folder)')
+    .option('-c, --config <yaml>', 'take cameras and time zone from this file instead of the configuration in force')
+    .option('--json', 'print a one-line JSON summary (file, bytes, format, period, events)')
+    .action(async (opts: ReportCliOptions) => {
+      const { runReport } = await import('./commands/report.js');
+      await runReport(opts);
+    });
+
   return program;
+}
+
+export interface ReportCliOptions {
+  from: string;
+  to: string;
+  out: string;
+  format?: string;
+  cameras?: string;
+  data: string;
+  db?: string;
+  config?: string;
+  json?: boolean;
 }
 
 export interface ComplianceReportCliOptions {
@@ -233,6 +271,7 @@ export interface AnalyzeCliOptions {
   json?: boolean;
   workers?: number;
   engine?: string;
+  tracksCache?: string;
 }
 export interface TrackCliOptions {
   out?: string;
@@ -244,9 +283,17 @@ export interface TrackCliOptions {
 }
 export interface EvalEventsCliOptions {
   gt: string;
-  res: string;
+  res?: string;
   tolerance: number;
   json?: boolean;
+  sweep?: string;
+  video?: string;
+  config?: string;
+  camera?: string;
+  rule?: string;
+  tracksCache?: string;
+  workers?: number;
+  engine?: string;
 }
 
 export interface EvalMotCliOptions {

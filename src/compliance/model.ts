@@ -275,6 +275,8 @@ function dataCategories(cameras: readonly CameraConfig[], facts: ComplianceFacts
     { name: 'Comptages', content: "Nombre d'objets d'une classe franchissant une ligne ou présents dans une zone, par tranche de 5 minutes", location: 'Base de données', retention: 'Conservés (statistiques anonymes)' },
     { name: 'Comptes du personnel', content: "Identifiant, nom affiché, rôle, empreinte argon2id du mot de passe, sessions", location: 'Base de données', retention: "Tant que le compte existe ; sessions : 12 heures au plus" },
     { name: "Journal d'audit", content: 'Qui a fait quoi et quand (connexions, consultations, exports, gels, modifications), adresse IP du poste', location: 'Base de données, chaîné et signé', retention: `Conservé (${facts.audit.entries} entrée${facts.audit.entries > 1 ? 's' : ''} à la date du rapport)` },
+    { name: 'Main courante (incidents)', content: "Incidents inscrits par les opérateurs : heure, caméra ou lieu, type, description des faits (consigne : jamais de description ni de nom de personne), lien vers un événement", location: 'Base de données', retention: "Conservé pour le bilan de l'expérimentation" },
+    { name: 'Disponibilité des caméras', content: "Périodes pendant lesquelles chaque caméra a été analysée (caméra, début, fin)", location: 'Base de données', retention: 'Conservé' },
   ];
 }
 

@@ -35,6 +35,7 @@ export const PERMISSION_LABELS_FR: Readonly<Record<Permission, string>> = {
   'reports.read': "consulter les statistiques de l'expérimentation et ce rapport",
   'system.read': 'consulter la santé, les métriques et la version du système',
   'recordings.view_original': 'lire les enregistrements non floutés (chaque lecture journalisée)',
+  'incidents.write': "tenir le registre manuel des incidents de l'expérimentation (chaque modification journalisée)",
 };
 
 export const DATA_SUBJECTS_FR: readonly string[] = [

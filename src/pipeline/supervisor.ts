@@ -67,6 +67,11 @@ export interface CameraSupervisorOptions {
   readonly onHealth: (health: CameraHealth) => void;
   /** Each frame's result and its (masked) pixels, e.g. for a live preview; do not keep `frame`. */
   readonly onFrame?: (result: FrameResult, frame: RgbFrame) => void;
+  /**
+   * Uptime port (trial availability): `true` on every analysed frame, `false` when a run ends
+   * (stop, crash, restart, end of file). The listener throttles its own writes.
+   */
+  readonly onFlow?: (cameraId: string, flowing: boolean, atMs: number) => void;
   /** Count buckets of the camera's `counting` rules (closed ones, and partial ones when a run ends). */
   readonly onCounts?: (counts: readonly CountRecord[], cameraId: string) => void;
   /** Time zone of rule schedules (config `timezone`). */
@@ -177,6 +182,7 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
     const atMs = now();
     if (result.detectorBusy) signal({ kind: 'dropped', atMs, count: 1 });
     signal({ kind: 'frame', atMs, analysed: !result.detectorBusy });
+    options.onFlow?.(camera.id, true, atMs);
     options.onFrame?.(result, result.image);
   };
 
@@ -221,6 +227,7 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
       return { kind: 'crashed', error };
     } finally {
       run = null;
+      options.onFlow?.(runCamera.id, false, now());
       await source.stop();
       unsubscribe();
     }

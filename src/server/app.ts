@@ -22,6 +22,9 @@ import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { holdRoutes } from './routes/holds.js';
+import { monthlyReportRoutes } from './routes/monthly-reports.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { reportRoutes } from './routes/reports.js';
 import { publicRoutes } from './routes/public.js';
 import { retentionRoutes } from './routes/retention.js';
 import { systemRoutes } from './routes/system.js';
@@ -46,6 +49,8 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
   routes.push(...accessRequestRoutes(deps));
   routes.push(...auditRoutes(deps));
   routes.push(...complianceRoutes(deps));
+  routes.push(...reportRoutes(deps), ...incidentRoutes(deps));
+  routes.push(...monthlyReportRoutes(deps));
   routes.push(...publicRoutes(deps));
   const openApi = (): Record<string, unknown> => buildOpenApi([...routes, ...system], deps.version);
   const system = systemRoutes(deps, openApi);

@@ -42,4 +42,6 @@ export interface ServerDeps {
   readonly retention?: RetentionService;
   /** Evidence exports and the instance signing key; absent: the evidence routes answer 503. */
   readonly evidence?: EvidenceService;
+  /** Folder of the monthly trial reports (`<data>/reports`); absent: the monthly report routes answer 503. */
+  readonly reportsDir?: string;
 }

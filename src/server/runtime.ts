@@ -14,6 +14,7 @@ import { sameJson } from '../pipeline/camera-changes.js';
 import { DETECTION_FLOOR_SCORE, type FrameResult } from '../pipeline/camera-pipeline.js';
 import type { CameraHealth } from '../pipeline/health.js';
 import { createSupervisorSet } from '../pipeline/supervisor-set.js';
+import { createUptimeRecorder } from '../store/uptime-repository.js';
 import { createRecorderManager, reconcileRecordings, statfsFreeSpace } from '../recording/index.js';
 import { createPreviewHub, type PreviewHub } from '../render/mjpeg.js';
 import type { CountRecord } from '../rules/types.js';
@@ -163,9 +164,12 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       return hub;
     };
 
+    // When each camera was analysed (trial availability, docs/REPORTS.md).
+    const uptime = createUptimeRecorder(repos.uptime, { onError: (err) => options.print(`camera uptime could not be stored: ${String(err)}`) });
     const supervisors = createSupervisorSet(config, {
       detector: pool,
       onEvent: persist,
+      onFlow: uptime.onFlow,
       onHealth: pushHealth,
       onCounts: (counts, cameraId) => persistCounts(cameraId, counts),
       onLog: options.print,
@@ -211,6 +215,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     resources.push(async () => {
       await supervisors.stop();
       await writes;
+      await uptime.flush();
     });
 
     // Retention under the law: at start, then hourly; one run at a time (shared with POST /api/retention/run).
@@ -240,6 +245,12 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     resources.push(() => auditAnchors.stop());
     // --- end of audit anchors ---
 
+    // Monthly trial report (docs/REPORTS.md): at start, then hourly, the previous month once it is over and not yet written.
+    const { scheduleMonthlyReports } = await import('../reports/monthly.js');
+    const reportsDir = join(dataDir, 'reports');
+    const monthlyReports = scheduleMonthlyReports({ repos, reportsDir, print: options.print, intervalMs: HOUR_MS });
+    resources.push(() => monthlyReports.stop());
+
     const evidence = createEvidenceService({
       dataDir,
       db: store.db,
@@ -266,6 +277,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       allowInsecureLocalhost: options.tls === undefined,
       now: Date.now,
       recordings: { index: segmentIndex, recordingsDir, status: () => recorders.status() },
+      reportsDir,
     };
     const app = await createHttpServer(deps, { ...(options.tls ? { tls: options.tls } : {}), ...(options.httpLog ? { logger: { stream: options.httpLog } } : {}) });
     resources.push(async () => {

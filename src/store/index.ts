@@ -8,15 +8,18 @@
  *   await store.close();
  */
 import type { Kysely } from 'kysely';
+import { createReportReader, type ReportReader } from '../reports/load.js';
 import { createAccessRequestRepository, type AccessRequestRepository } from './access-request-repository.js';
 import { createAuditRepository, type AuditRepository } from './audit-repository.js';
 import { createConfigRepository, type ConfigRepository } from './config-repository.js';
 import { createCountRepository, type CountRepository } from './count-repository.js';
 import { createEventRepository, type EventRepository } from './event-repository.js';
 import { createHoldRepository, type HoldRepository } from './hold-repository.js';
+import { createIncidentRepository, type IncidentRepository } from './incident-repository.js';
 import type { Database } from './schema.js';
 import { createSessionRepository, type SessionRepository } from './session-repository.js';
 import type { Clock } from './time.js';
+import { createUptimeRepository, type UptimeRepository } from './uptime-repository.js';
 import { createUserRepository, type UserRepository } from './user-repository.js';
 
 export interface Repositories {
@@ -32,6 +35,12 @@ export interface Repositories {
   readonly holds: HoldRepository;
   /** GDPR right-of-access requests (DPO); every change is audited. */
   readonly accessRequests: AccessRequestRepository;
+  /** Spans during which each camera was analysed (trial availability). */
+  readonly uptime: UptimeRepository;
+  /** Incidents logged by operators (trial recall); the API audits changes. */
+  readonly incidents: IncidentRepository;
+  /** Read-only rows of the trial statistics (src/reports). */
+  readonly reports: ReportReader;
 }
 
 export interface RepositoryOptions {
@@ -52,6 +61,9 @@ export function createRepositories(db: Kysely<Database>, options: RepositoryOpti
     audit: createAuditRepository(db, clock),
     holds: createHoldRepository(db, clock),
     accessRequests: createAccessRequestRepository(db, clock),
+    uptime: createUptimeRepository(db),
+    incidents: createIncidentRepository(db, clock),
+    reports: createReportReader(db),
   };
 }
 
@@ -70,3 +82,5 @@ export * from './count-repository.js';
 export * from './audit-repository.js';
 export * from './hold-repository.js';
 export * from './access-request-repository.js';
+export * from './uptime-repository.js';
+export * from './incident-repository.js';

@@ -24,6 +24,8 @@ export interface Database {
   legal_holds: LegalHoldsTable;
   audit_log: AuditLogTable;
   access_requests: AccessRequestsTable;
+  camera_uptime: CameraUptimeTable;
+  incidents: IncidentsTable;
 }
 
 export interface ConfigVersionsTable {
@@ -260,5 +262,32 @@ export interface AccessRequestsTable {
   export_id: string | null;
   created_at: string;
   created_by: string;
+  updated_at: string;
+}
+
+/** A span during which a camera's pipeline was running and receiving frames (trial availability). */
+export interface CameraUptimeTable {
+  id: string;
+  camera: string;
+  from_at: string;
+  /** Time of the last frame written; extended while frames flow. */
+  to_at: string;
+}
+
+/** An incident logged by an operator (docs/REPORTS.md), whether or not Vigie detected it. */
+export interface IncidentsTable {
+  id: string;
+  occurred_at: string;
+  /** A configured camera id; null when `place` names a spot Vigie does not analyse. */
+  camera: string | null;
+  place: string | null;
+  /** An event type, or `other`. */
+  type: string;
+  /** Free text: what happened, never who (no names nor descriptions of people). */
+  description: string;
+  /** The Vigie event that detected it, if any. */
+  event_id: string | null;
+  created_by: string;
+  created_at: string;
   updated_at: string;
 }

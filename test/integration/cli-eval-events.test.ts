@@ -49,4 +49,26 @@ describe('vigie eval events', () => {
     const r2 = await runVigie(['eval', 'events', '--gt', badGt, '--res', res]);
     expect(r2.stderr).toMatch(/bad-gt\.json: \[0\]\.end: end is before start/);
   });
+
+  it('scores per rule and prints the confusion across types', async () => {
+    const r = await runVigie(['eval', 'events', '--gt', gt, '--res', res]);
+    expect(r.stdout).toMatch(/\nr\s+fire\s+1\s+1\s+1\s+0\s+0/);
+    expect(r.stdout).toMatch(/event \\ annotation\s+gathering\s+fire\s+none\ngathering\s+1\s+0\s+1\n/);
+    const json = JSON.parse((await runVigie(['eval', 'events', '--gt', gt, '--res', res, '--json'])).stdout) as { perRule: unknown[]; confusion: { labels: string[] } };
+    expect(json.perRule).toHaveLength(2);
+    expect(json.confusion.labels).toEqual(['gathering', 'fire', 'none']);
+  });
+
+  it('checks a sweep before running anything: the rule, the field, the values, pixels', async () => {
+    const config = new URL('../fixtures/crowd-pets.yaml', import.meta.url).pathname;
+    const hazard = new URL('../fixtures/hazard-rules.yaml', import.meta.url).pathname;
+    const sweep = (cfg: string, rule: string, spec: string) => runVigie(['eval', 'events', '--gt', gt, '--video', 'absent.avi', '--config', cfg, '--rule', rule, '--sweep', spec]);
+    expect((await sweep(config, 'attroupement', 'zone=1,2')).stderr).toMatch(/no numeric field "zone": sweep one of cooldown_s, min_duration_s, min_people/);
+    expect((await sweep(config, 'attroupement', 'min_people=1,2')).stderr).toMatch(/min_people=1 is not valid/);
+    expect((await sweep(config, 'nope', 'min_people=3')).stderr).toMatch(/no rule "nope" \(rules: attroupement, maraudage, mouvement-de-foule\)/);
+    expect((await sweep(hazard, 'feu-pelouse', 'min_area=0.1,0.2')).stderr).toMatch(/feu-pelouse \(fire\) reads pixels.*cannot be swept/);
+    const stray = await runVigie(['eval', 'events', '--gt', gt, '--res', res, '--rule', 'r']);
+    expect(stray.code).not.toBe(0);
+    expect(stray.stderr).toMatch(/--rule are only used with --sweep/);
+  });
 });

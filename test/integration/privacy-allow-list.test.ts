@@ -93,6 +93,19 @@ const ACCESS_REQUEST_FIELDS = [
   'overdue', 'export', 'sha256', 'download', 'segment', 'width', 'height', 'boxes', 'number',
 ];
 
+/** Trial statistics (GET /api/reports/trial, /api/reports/compare, docs/REPORTS.md) and the manual incident log (GET /api/incidents): counts, ratios, times, staff accounts. */
+const REPORT_FIELDS = [
+  'query', 'timeZone', 'generatedAt', 'days', 'events', 'byType', 'byCamera', 'byDay', 'byWeekdayHour', 'day', 'weekday',
+  'hour', 'overall', 'trueAlerts', 'falseAlarms', 'duplicates', 'unqualified', 'precision', 'perRule', 'perCamera', 'trend',
+  'week', 'responseTimes', 'toAcknowledge', 'toDispatch', 'medianS', 'p90S', 'histogram', 'fromS', 'toS', 'workload',
+  'userId', 'eventsHandled', 'activeHours', 'perActiveHour', 'wouldBeAlerts', 'perDay', 'availability', 'analysedShare',
+  'recordingCoverage', 'incidents', 'onAiCameras', 'detectedByAi', 'recall', 'onOtherCameras', 'before', 'after',
+  'occurredAt', 'place', 'eventId', 'createdAt', 'createdBy',
+];
+
+/** The monthly trial reports (GET /api/reports/monthly): a month and its files (`items`, `bytes`, `download` are listed above). */
+const MONTHLY_REPORT_FIELDS = ['month', 'generated_at', 'files', 'format'];
+
 /** Every property name the configuration schema knows (it is strict: a config cannot carry any other key). */
 function configKeys(): string[] {
   const keys = new Set<string>();
@@ -112,6 +125,7 @@ function configKeys(): string[] {
 const ALLOWED_KEYS: ReadonlySet<string> = new Set([
   ...EVENT_FIELDS, ...HANDLING_FIELDS, ...HEALTH_FIELDS, ...CONFIG_VERSION_FIELDS, ...configKeys(), ...COUNT_FIELDS,
   ...RECORDING_FIELDS, ...AUDIT_FIELDS, ...PUBLIC_PAGE_FIELDS, ...ACCOUNT_FIELDS, ...ERROR_FIELDS, ...ACCESS_REQUEST_FIELDS,
+  ...REPORT_FIELDS, ...MONTHLY_REPORT_FIELDS,
 ]);
 const ALLOWED_DETAIL_KEYS: ReadonlySet<string> = new Set(EVENT_DETAIL_FIELDS);
 

@@ -15,8 +15,10 @@ import { CameraAdmin } from './screens/CameraAdmin.js';
 import { CameraWall } from './screens/CameraWall.js';
 import { EventDetail } from './screens/EventDetail.js';
 import { Holds } from './screens/Holds.js';
+import { Incidents } from './screens/Incidents.js';
 import { Login } from './screens/Login.js';
 import { Recordings } from './screens/Recordings.js';
+import { Report } from './screens/Report.js';
 import { Statistics } from './screens/Statistics.js';
 import { Users } from './screens/Users.js';
 import { ZoneEditor } from './screens/ZoneEditor.js';
@@ -25,6 +27,8 @@ const NAV: { route: Route; label: TKey; needs: Permission; testid: string }[] = 
   { route: { name: 'queue' }, label: 'nav.queue', needs: 'events.read', testid: 'nav-queue' },
   { route: { name: 'cameras' }, label: 'nav.cameras', needs: 'cameras.read', testid: 'nav-cameras' },
   { route: { name: 'stats' }, label: 'nav.stats', needs: 'events.read', testid: 'nav-stats' },
+  { route: { name: 'incidents' }, label: 'nav.incidents', needs: 'events.read', testid: 'nav-incidents' },
+  { route: { name: 'report' }, label: 'nav.report', needs: 'reports.read', testid: 'nav-report' },
   { route: { name: 'recordings' }, label: 'nav.recordings', needs: 'recordings.view', testid: 'nav-recordings' },
   { route: { name: 'holds' }, label: 'nav.holds', needs: 'holds.manage', testid: 'nav-holds' },
   { route: { name: 'accessRequests' }, label: 'nav.accessRequests', needs: 'access_requests.manage', testid: 'nav-access-requests' },
@@ -59,6 +63,11 @@ function needs(route: Route): Permission | null {
       return 'access_requests.manage';
     case 'audit':
       return 'audit.read';
+    case 'report':
+      return 'reports.read';
+    case 'incidents':
+      // Reading the log needs events.read; logging one needs incidents.write (checked on the screen).
+      return 'events.read';
     case 'home':
       return null;
   }
@@ -145,6 +154,12 @@ function Console() {
         break;
       case 'audit':
         screen = <Audit />;
+        break;
+      case 'report':
+        screen = <Report />;
+        break;
+      case 'incidents':
+        screen = <Incidents key={route.event ?? ''} eventId={route.event} />;
         break;
       case 'home':
         screen = home ? <Loading /> : <Forbidden />;

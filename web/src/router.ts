@@ -16,6 +16,8 @@ export type Route =
   | { name: 'holds' }
   | { name: 'accessRequests'; id?: string }
   | { name: 'audit' }
+  | { name: 'report' }
+  | { name: 'incidents'; event?: string }
   | { name: 'home' };
 
 export function parseRoute(hash: string): Route {
@@ -41,6 +43,11 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { name: 'accessRequests', id: parts[1] } : { name: 'accessRequests' };
     case 'audit':
       return { name: 'audit' };
+    case 'report':
+      return { name: 'report' };
+    case 'incidents':
+      // #/incidents/new/<event id>: the form prefilled from that event.
+      return parts[1] === 'new' && parts[2] ? { name: 'incidents', event: parts[2] } : { name: 'incidents' };
     case 'admin':
       // Not under #/setup/: a camera may well be called "cameras" (#/setup/<camera> is the zone editor).
       return parts[1] === 'cameras' ? { name: 'cameraAdmin' } : { name: 'home' };
@@ -71,6 +78,10 @@ export function href(route: Route): string {
       return route.id ? `#/access-requests/${encodeURIComponent(route.id)}` : '#/access-requests';
     case 'audit':
       return '#/audit';
+    case 'report':
+      return '#/report';
+    case 'incidents':
+      return route.event ? `#/incidents/new/${encodeURIComponent(route.event)}` : '#/incidents';
     case 'cameraAdmin':
       return '#/admin/cameras';
     case 'home':

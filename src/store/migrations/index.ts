@@ -7,6 +7,7 @@ import { countsMigration } from './0003_counts.js';
 import { recordingMigration } from './0004_recording.js';
 import { accessRequestsMigration } from './0005_access_requests.js';
 import { countOccurrenceMigration } from './0006_count_occurrence.js';
+import { trialReportsMigration } from './0007_trial_reports.js';
 
 /**
  * Every migration, in order. Names sort in execution order (`0001_initial`,
@@ -20,6 +21,7 @@ export function storeMigrations(flavour: SchemaFlavour): Readonly<Record<string,
     '0004_recording': recordingMigration(flavour),
     '0005_access_requests': accessRequestsMigration(),
     '0006_count_occurrence': countOccurrenceMigration(),
+    '0007_trial_reports': trialReportsMigration(),
   };
 }
 

@@ -50,3 +50,49 @@ describe('scoreEvents', () => {
     expect(table).toMatch(/person_down\s+1\s+0\s+0\s+0\s+1\s+0\s+-\s+0\.000\s+-/);
   });
 });
+
+describe('scoreEvents per rule and confusion across types', () => {
+  const ruled = (type: ScoredEvent['type'], start: number, end: number, rule: string): ScoredEvent => ({ type, start, end, rule });
+
+  it('scores each rule id against every annotation of its type', () => {
+    const s = scoreEvents(
+      [gt('gathering', 10, 20), gt('gathering', 50, 60)],
+      [ruled('gathering', 11, 19, 'north'), ruled('gathering', 51, 59, 'south'), ruled('gathering', 80, 90, 'south')],
+    );
+    expect(s.perType[0]).toMatchObject({ tp: 2, fp: 1, fn: 0 });
+    expect(s.perRule.map((r) => [r.rule, r.type, r.events, r.tp, r.fp, r.fn])).toEqual([
+      ['north', 'gathering', 1, 1, 0, 1],
+      ['south', 'gathering', 2, 1, 1, 1],
+    ]);
+    expect(s.perRule[1]?.precision).toBe(0.5);
+    expect(scoreEvents([gt('fire', 0, 1)], [ev('fire', 0, 1)]).perRule).toEqual([]);
+  });
+
+  it('puts each event in one cell: its own type when it overlaps one, else the other type, else none', () => {
+    const s = scoreEvents(
+      [gt('gathering', 10, 20), gt('loitering', 40, 50), gt('loitering', 100, 110), gt('fire', 200, 210)],
+      [ev('gathering', 12, 18), ev('gathering', 15, 16), ev('gathering', 41, 49), ev('loitering', 70, 80), ev('fire', 10, 20)],
+    );
+    const { labels, cells } = s.confusion;
+    expect(labels).toEqual(['gathering', 'loitering', 'fire', 'none']);
+    const cell = (row: string, column: string): number | undefined => cells[labels.indexOf(row as never)]?.[labels.indexOf(column as never)];
+    // Matched and duplicate gatherings on the diagonal; the one during the loitering under loitering.
+    expect(cell('gathering', 'gathering')).toBe(2);
+    expect(cell('gathering', 'loitering')).toBe(1);
+    expect(cell('loitering', 'none')).toBe(1);
+    // The fire event during the gathering is a confusion, and the annotated fire nobody saw is in the none row.
+    expect(cell('fire', 'gathering')).toBe(1);
+    expect(cell('none', 'fire')).toBe(1);
+    expect(cell('none', 'loitering')).toBe(1);
+    expect(cell('none', 'gathering')).toBe(0);
+    // Rows add up to the events of each type.
+    expect(cells.slice(0, -1).map((r) => r.reduce((a, b) => a + b, 0))).toEqual([3, 1, 1]);
+  });
+
+  it('prints the per-rule and confusion tables after the per-type one', () => {
+    const table = formatEventScores(scoreEvents([gt('gathering', 10, 20)], [ruled('gathering', 11, 19, 'north'), ruled('fire', 11, 19, 'f1')]));
+    expect(table).toMatch(/north\s+gathering\s+1\s+1\s+1\s+0\s+0\s+0\s+1\.000\s+1\.000\s+1\.000/);
+    expect(table).toMatch(/event \\ annotation\s+gathering\s+fire\s+none/);
+    expect(table).toMatch(/\nfire\s+1\s+0\s+0\n/);
+  });
+});

@@ -74,6 +74,13 @@ export function EventDetail({ id }: { id: string }) {
         <HandlingBadges item={item} />
       </Group>
       {canAct && <ActionButtons item={item} onAct={(k) => act(item, k)} />}
+      {can('incidents.write') && (
+        <Group>
+          <Button component="a" href={href({ name: 'incidents', event: ev.id })} variant="default" size="md" data-testid="event-create-incident">
+            {t('incidents.fromEvent')}
+          </Button>
+        </Group>
+      )}
       {canClip && (
         <Group>
           <Button variant="outline" size="md" onClick={() => setClipOpen(true)} data-testid="event-clip">
