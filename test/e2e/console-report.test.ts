@@ -3,37 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, requireConsoleTooling, signIn } from '../helpers/console-browser.js';
+import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, pickOption, requireConsoleTooling, signIn, storedGathering } from '../helpers/console-browser.js';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { configSchema } from '../../src/config/schema.js';
-import type { VigieEvent } from '../../src/contracts/event.js';
 import { startVigie, type RunningVigie } from '../../src/server/runtime.js';
 
 const CAMERA = 'parvis-mairie';
 const CHARTS = ['chart-by-type', 'chart-weekday-hour', 'chart-precision', 'chart-time-to-ack', 'chart-availability'];
 
 requireConsoleTooling();
-
-/** A closed gathering event that started `minutesAgo` minutes ago, as the pipeline would store it. */
-function event(id: string, minutesAgo: number, details: VigieEvent['details'] = {}): VigieEvent {
-  return {
-    id,
-    camera: CAMERA,
-    rule: 'attroupement-parvis',
-    type: 'gathering',
-    severity: 'medium',
-    start: 10,
-    end: 40,
-    start_time: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
-    track_ids: [1, 2, 3],
-    classes: ['person'],
-    box: [0.2, 0.3, 0.3, 0.3],
-    score: 0.9,
-    snapshot: null,
-    clip: null,
-    details: { zone: 'parvis', ...details },
-  };
-}
 
 // The trial report and the incident log in Debian's Chromium against a real
 // server. The camera is disabled: the report only needs the configuration and
@@ -51,10 +29,6 @@ describe('trial report and incident log in the console', () => {
     await page.getByTestId('logout').waitFor();
   }
 
-  async function pick(testid: string, option: string): Promise<void> {
-    await page.getByTestId(testid).click();
-    await page.getByRole('option', { name: option, exact: true }).click();
-  }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigie-e2e-report-'));
@@ -80,11 +54,11 @@ describe('trial report and incident log in the console', () => {
 
     // Four alerts: two true (acknowledged about 2 and 4 minutes after they started), one false alarm (about 6 minutes),
     // one not handled yet; and a shadow rule's event, never an alert.
-    await vigie.repos.events.upsert(event('evt-vrai-1', 2));
-    await vigie.repos.events.upsert(event('evt-vrai-2', 4));
-    await vigie.repos.events.upsert(event('evt-faux', 6));
-    await vigie.repos.events.upsert(event('evt-ouvert', 1));
-    await vigie.repos.events.upsert({ ...event('evt-ombre', 3, { shadow: true }), id: 'evt-ombre', rule: 'intrusion-parvis', type: 'intrusion' });
+    await vigie.repos.events.upsert(storedGathering(CAMERA, 'evt-vrai-1', 2 * 60_000));
+    await vigie.repos.events.upsert(storedGathering(CAMERA, 'evt-vrai-2', 4 * 60_000));
+    await vigie.repos.events.upsert(storedGathering(CAMERA, 'evt-faux', 6 * 60_000));
+    await vigie.repos.events.upsert(storedGathering(CAMERA, 'evt-ouvert', 1 * 60_000));
+    await vigie.repos.events.upsert({ ...storedGathering(CAMERA, 'evt-ombre', 3 * 60_000, { shadow: true }), id: 'evt-ombre', rule: 'intrusion-parvis', type: 'intrusion' });
     await vigie.repos.events.applyAction('evt-vrai-1', { kind: 'qualify', value: 'true_alert', userId: operator.id });
     await vigie.repos.events.applyAction('evt-vrai-2', { kind: 'qualify', value: 'true_alert', userId: operator.id });
     await vigie.repos.events.applyAction('evt-faux', { kind: 'qualify', value: 'false_alarm', userId: operator.id });
@@ -170,8 +144,8 @@ describe('trial report and incident log in the console', () => {
     await page.getByTestId('incidents-screen').waitFor();
     expect(await page.getByTestId('incident-row').count()).toBe(2);
 
-    await pick('incident-camera', 'Parvis de la mairie (parvis-mairie)');
-    await pick('incident-type-select', 'Dépôt sauvage');
+    await pickOption(page, 'incident-camera', 'Parvis de la mairie (parvis-mairie)');
+    await pickOption(page, 'incident-type-select', 'Dépôt sauvage');
     expect(await page.getByTestId('incident-form').textContent()).toContain('Décrivez les faits, jamais les personnes (pas de nom, pas de description physique)');
     await page.getByTestId('incident-description-input').fill('Sacs déposés au pied du banc');
     await page.getByTestId('incident-submit').click();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, requireConsoleTooling, signIn } from '../helpers/console-browser.js';
+import { ARTIFACTS, E2E_ARGON2, E2E_PASSWORD, openConsoleBrowser, pickOption, requireConsoleTooling, signIn, storedGathering } from '../helpers/console-browser.js';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { configSchema, type RuleConfig } from '../../src/config/schema.js';
 import type { VigieEvent } from '../../src/contracts/event.js';
@@ -13,27 +13,6 @@ import { startVigie, type RunningVigie } from '../../src/server/runtime.js';
 const CAMERA = 'parvis-mairie';
 
 requireConsoleTooling();
-
-/** A closed event of the camera, as the pipeline would store it. */
-function event(id: string, details: VigieEvent['details']): VigieEvent {
-  return {
-    id,
-    camera: CAMERA,
-    rule: 'attroupement-parvis',
-    type: 'gathering',
-    severity: 'medium',
-    start: 10,
-    end: 40,
-    start_time: new Date(Date.now() - 60_000).toISOString(),
-    track_ids: [1, 2, 3],
-    classes: ['person'],
-    box: [0.2, 0.3, 0.3, 0.3],
-    score: 0.9,
-    snapshot: null,
-    clip: null,
-    details: { zone: 'parvis', ...details },
-  };
-}
 
 // The rule catalogue in the console, in Debian's Chromium against a real server.
 // The camera is disabled: nothing is analysed (the rule form and the charts only
@@ -51,11 +30,6 @@ describe('rule catalogue and statistics in the console', () => {
     await page.getByTestId('logout').waitFor();
   }
 
-  /** Picks `option` in the Mantine select whose input has this test id. */
-  async function pick(testid: string, option: string): Promise<void> {
-    await page.getByTestId(testid).click();
-    await page.getByRole('option', { name: option, exact: true }).click();
-  }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigie-e2e-rules-'));
@@ -97,13 +71,13 @@ describe('rule catalogue and statistics in the console', () => {
     await page.getByTestId('rule-form').waitFor();
 
     // First a rule the server must refuse: a density needs a ground-plane calibration this camera lacks.
-    await pick('rule-type', 'Attroupement');
+    await pickOption(page, 'rule-type', 'Attroupement');
     await page.locator('[data-testid="rule-form"][data-rule-type="gathering"]').waitFor();
     // Only the gathering's own fields are shown.
     await expect(page.getByTestId('rule-min-people').isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('rule-min-distance').count()).resolves.toBe(0);
     await expect(page.getByTestId('rule-stop-line').count()).resolves.toBe(0);
-    await pick('rule-target', 'Parvis (parvis)');
+    await pickOption(page, 'rule-target', 'Parvis (parvis)');
     await page.getByTestId('rule-id').fill('densite-parvis');
     await page.getByTestId('rule-min-density').fill('2');
     await page.getByTestId('rule-submit').click();
@@ -118,7 +92,7 @@ describe('rule catalogue and statistics in the console', () => {
     // Now the rule that is wanted: 3 people for 20 s, weekday nights, measured in shadow mode first.
     await page.getByTestId('rule-type').click();
     await page.getByRole('option', { name: 'Attroupement', exact: true }).click();
-    await pick('rule-target', 'Parvis (parvis)');
+    await pickOption(page, 'rule-target', 'Parvis (parvis)');
     await page.getByTestId('rule-id').fill('attroupement-nuit');
     await page.getByTestId('rule-min-people').fill('3');
     await page.getByTestId('rule-mode').getByText('Observation : mesure sans alerte').click();
@@ -175,7 +149,7 @@ describe('rule catalogue and statistics in the console', () => {
   });
 
   it('never lists a shadow event in the alert queue, even when the API sends one', async () => {
-    await vigie.repos.events.upsert(event('evt-visible', {}));
+    await vigie.repos.events.upsert(storedGathering(CAMERA, 'evt-visible', 60_000));
     // The API leaves shadow events out; this one is slipped into its answer to check the console's own filter.
     await page.route('**/api/events?*', async (route) => {
       const response = await route.fetch();

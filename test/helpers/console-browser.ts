@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { Argon2Params } from '../../src/auth/passwords.js';
+import type { VigieEvent } from '../../src/contracts/event.js';
 import { WEB_DIST } from '../../src/server/app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -46,4 +47,31 @@ export async function signIn(page: Page, url: string, username: string): Promise
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(E2E_PASSWORD);
   await page.getByTestId('login-submit').click();
+}
+
+/** Picks `option` in the Mantine select whose input has this test id. */
+export async function pickOption(page: Page, testid: string, option: string): Promise<void> {
+  await page.getByTestId(testid).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** A closed gathering event on zone `parvis`, started `agoMs` ago, as the pipeline would store it (seeds for console tests). */
+export function storedGathering(camera: string, id: string, agoMs: number, details: VigieEvent['details'] = {}): VigieEvent {
+  return {
+    id,
+    camera,
+    rule: 'attroupement-parvis',
+    type: 'gathering',
+    severity: 'medium',
+    start: 10,
+    end: 40,
+    start_time: new Date(Date.now() - agoMs).toISOString(),
+    track_ids: [1, 2, 3],
+    classes: ['person'],
+    box: [0.2, 0.3, 0.3, 0.3],
+    score: 0.9,
+    snapshot: null,
+    clip: null,
+    details: { zone: 'parvis', ...details },
+  };
 }

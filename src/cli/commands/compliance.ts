@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { readComplianceInput } from '../../compliance/facts.js';
@@ -9,6 +9,7 @@ import { renderCompliancePdf } from '../../compliance/pdf.js';
 import { loadConfigFile } from '../../config/load.js';
 import { createRepositories, openDatabase, SQLITE_FILE_NAME } from '../../store/index.js';
 import { UserError } from '../errors.js';
+import { writeOutFile } from '../output.js';
 import type { ComplianceReportCliOptions } from '../main.js';
 
 /** Who generated the report, in the audit log: the command line, not a user account. */
@@ -60,13 +61,7 @@ export async function runComplianceReport(
     const repos = createRepositories(store.db);
     const report = buildComplianceReport(await readComplianceInput(repos, { nowMs: Date.now(), version: await vigieVersion(), ...(file ? { file } : {}) }));
     const document = opts.json && opts.out === undefined ? null : format === 'pdf' ? await renderCompliancePdf(report) : renderComplianceHtml(report);
-    if (document !== null && opts.out !== undefined) {
-      try {
-        await writeFile(opts.out, document);
-      } catch (err) {
-        throw new UserError(`cannot write --out ${opts.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      }
-    }
+    if (document !== null && opts.out !== undefined) await writeOutFile(opts.out, document);
     await repos.audit.append({
       actor: CLI_ACTOR,
       action: 'compliance.report',

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { loadConfigFile } from '../../config/load.js';
@@ -10,6 +9,7 @@ import { ChromiumMissingError, findChromium } from '../../reports/render-pdf.js'
 import type { ReportQuery } from '../../reports/types.js';
 import { createRepositories, openDatabase, SQLITE_FILE_NAME } from '../../store/index.js';
 import { UserError } from '../errors.js';
+import { writeOutFile } from '../output.js';
 import type { ReportCliOptions } from '../main.js';
 
 /** Who generated the report, in the audit log: the command line, not a user account. */
@@ -112,11 +112,7 @@ export async function runReport(opts: ReportCliOptions, io: ReportIo = processIo
     } finally {
       if (printing) io.stderr('\r\x1b[K');
     }
-    try {
-      await writeFile(opts.out, document);
-    } catch (err) {
-      throw new UserError(`cannot write --out ${opts.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
+    await writeOutFile(opts.out, document);
     await repos.audit.append({
       actor: CLI_ACTOR,
       action: 'report.generate',
