@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -133,6 +133,18 @@ describe('trial report and incident log in the console', () => {
     expect(await page.getByTestId('compare-alerts-before').textContent()).toBe('0');
     expect(await page.getByTestId('compare-alerts-after').textContent()).toBe('4');
     expect(await page.getByTestId('compare-alerts-diff').textContent()).toBe('+4');
+  });
+
+  it('lists the monthly reports found in the data folder, and downloads one', async () => {
+    // `vigie start` writes these for each past month (src/reports/monthly.ts); a file laid down here stands for one.
+    mkdirSync(join(dir, 'reports'), { recursive: true });
+    writeFileSync(join(dir, 'reports', 'vigie-report-2026-10.html'), '<html><body>Bilan octobre 2026</body></html>');
+    await page.reload();
+    const row = page.locator('[data-testid="monthly-report"][data-month="2026-10"]');
+    await row.waitFor();
+    const link = row.getByRole('link', { name: /HTML/ });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(readFileSync(await download.path(), 'utf8')).toContain('Bilan octobre 2026');
   });
 
   it('lets an operator log an incident, from scratch and from an event, list, correct and delete it', async () => {
