@@ -107,6 +107,7 @@ export function buildProgram(): Command {
     .option('--host <address>', 'address to listen on (0.0.0.0 for the whole network)', '127.0.0.1')
     .option('--tls-cert <pem>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
     .option('--tls-key <pem>', 'private key of --tls-cert (PEM)')
+    .option('--allow-file-sources <dir>', 'let the console set camera sources to files inside this folder (repeatable; also VIGIE_ALLOW_FILE_SOURCES)', (dir: string, dirs: string[]) => [...dirs, dir], [] as string[])
     .action(async (opts: StartCliOptions) => {
       const { runStart } = await import('./commands/start.js');
       await runStart(opts);
@@ -138,6 +139,23 @@ export function buildProgram(): Command {
     .action(async (opts: DemoCliOptions) => {
       const { runDemo } = await import('./commands/demo.js');
       await runDemo(opts);
+    });
+
+  program
+    .command('test-camera')
+    .description('Local RTSP test cameras looping a video file, with faults injected on demand (check Vigie without a real camera)')
+    .requiredOption('--file <video>', 'video file every camera loops in real time')
+    .option('--port <n>', 'RTSP port', positiveInteger, 8554)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--cameras <n>', 'number of cameras (cam1..camN)', positiveInteger, 4)
+    .option('--fps <n>', 'frame rate of the streams', positiveNumber, 10)
+    .option('--width <px>', 'width of the streams (height keeps the aspect)', positiveInteger, 320)
+    .option('--user <name>', 'require Basic authentication with this user name (with --password)')
+    .option('--password <secret>', 'password of --user')
+    .option('--control-port <n>', 'HTTP port of the fault control (default: RTSP port + 1)', positiveInteger)
+    .action(async (opts: TestCameraCliOptions) => {
+      const { runTestCamera } = await import('./commands/test-camera.js');
+      await runTestCamera(opts);
     });
 
   program
@@ -310,6 +328,8 @@ export interface StartCliOptions {
   host: string;
   tlsCert?: string;
   tlsKey?: string;
+  /** Folders whose files the API may set as camera sources (--allow-file-sources, repeatable). */
+  allowFileSources: string[];
 }
 export interface BenchCliOptions {
   cameras: number;
@@ -349,6 +369,18 @@ export interface RetentionRunCliOptions {
   dryRun?: boolean;
   json?: boolean;
 }
+export interface TestCameraCliOptions {
+  file: string;
+  port: number;
+  host: string;
+  cameras: number;
+  fps: number;
+  width: number;
+  user?: string;
+  password?: string;
+  controlPort?: number;
+}
+
 export interface DemoCliOptions {
   data: string;
   port: number;

@@ -44,14 +44,34 @@ export function parseConfig(raw: unknown, origin = 'config'): VigieConfig {
   return deepFreeze(result.data);
 }
 
+/** Largest config text accepted: real ones are a few kilobytes; this bounds the parser's time and memory. */
+export const MAX_CONFIG_CHARS = 4 * 1024 * 1024;
+
+/** Most alias expansions in one document: plenty for `&authorisation` reuse, far below a "billion laughs". */
+const MAX_ALIAS_COUNT = 1000;
+
 /** Parses YAML text into a validated config. */
 export function parseConfigYaml(text: string, origin = 'config'): VigieConfig {
-  const doc = parseDocument(text, { prettyErrors: true });
+  if (text.length > MAX_CONFIG_CHARS) {
+    const problem = `(top level): the file is ${text.length} characters long; at most ${MAX_CONFIG_CHARS} are accepted`;
+    throw new ConfigError(`${origin} is too large:\n  - ${problem}`, [problem]);
+  }
+  // Warnings (e.g. a collection used as a key) would go to the process's stderr; the schema refuses such documents anyway.
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => e.message.split('\n')[0] ?? e.message);
     throw new ConfigError(`${origin} is not valid YAML:\n  - ${problems.join('\n  - ')}`, problems);
   }
-  return parseConfig(doc.toJS(), origin);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws a ReferenceError for an alias used before its anchor and for an alias bomb.
+    if (!(err instanceof Error)) throw err;
+    const problem = `(top level): ${err.message}: define each &anchor before its *alias, and expand aliases at most ${MAX_ALIAS_COUNT} times`;
+    throw new ConfigError(`${origin} is not valid YAML:\n  - ${problem}`, [problem]);
+  }
+  return parseConfig(raw, origin);
 }
 
 /** Reads and validates a YAML config file. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ALL_RULE_SCHEMAS, RULE_TYPES } from './rules/index.js';
 import { idSchema, normPointSchema, polygonSchema } from './rules/common.js';
 import { GroundPlaneError, homographyFrom4 } from '../geometry/homography.js';
+import { sourceFormProblem } from './source-policy.js';
 
 export { normPointSchema, polygonSchema } from './rules/common.js';
 export { WEEKDAYS } from './rules/common.js';
@@ -99,7 +100,14 @@ export const cameraSchema = z
     id: idSchema,
     name: z.string().optional(),
     enabled: z.boolean().default(true),
-    source: z.string().min(1, 'give a file path or an rtsp:// or http(s):// URL'),
+    source: z
+      .string()
+      .min(1, 'give a file path or an rtsp:// or http(s):// URL')
+      .superRefine((source, ctx) => {
+        const problem = source === '' ? null : sourceFormProblem(source); // '' is min(1)'s
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('A local file path, or an rtsp://, rtsps://, http:// or https:// URL (docs/SECURITY.md, "Camera sources allow-list").'),
     loop: z.boolean().default(false).describe('Loop a file source (demo and soak use).'),
     detect: detectSchema.default(detectSchema.parse({})),
     masks: z.array(polygonSchema).default([]),

@@ -20,8 +20,18 @@ export const EVENT_TYPES = [
   'fire',
   'smoke',
   'camera_tamper',
+  'camera_offline',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Events Vigie raises about itself, not from a rule: a camera that stopped
+ * sending usable video. They carry `rule: SYSTEM_RULE_ID`, no track and no
+ * snapshot, and stay out of the trial's alert statistics (availability covers them).
+ */
+export const SYSTEM_EVENT_TYPES = ['camera_offline'] as const satisfies readonly EventType[];
+export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
+export const SYSTEM_RULE_ID = 'system';
 
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -15,6 +15,7 @@ export const MEDIA_ERROR_CODES = [
   'DECODE_FAILED', // ffmpeg failed for a reason not listed above
   'STALLED', // a non-restartable source stopped delivering frames
   'INVALID_OPTIONS', // a caller passed options that cannot work (e.g. width <= 0)
+  'FRAME_TOO_LARGE', // the video declares frames larger than Vigie decodes (media/frame-limits)
 ] as const;
 
 export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
@@ -55,6 +56,7 @@ const DESCRIPTIONS: Record<MediaErrorCode, string> = {
   DECODE_FAILED: 'video decoding failed',
   STALLED: 'video source stopped delivering frames',
   INVALID_OPTIONS: 'invalid video source options',
+  FRAME_TOO_LARGE: 'video frames too large',
 };
 
 function oneLine(text: string): string {
@@ -63,6 +65,8 @@ function oneLine(text: string): string {
 
 // Ordered: the first matching rule wins. ffmpeg's wording is stable across 4.x-6.x.
 const STDERR_RULES: readonly (readonly [RegExp, MediaErrorCode])[] = [
+  // ffmpeg's own size check (libavutil imgutils), for sizes past what it can allocate at all.
+  [/Picture size \d+x\d+ is invalid/i, 'FRAME_TOO_LARGE'],
   [/Server returned 40[13]|\b40[13] (Unauthorized|Forbidden)|Unauthorized|Forbidden/i, 'AUTH_FAILED'],
   [/Server returned 404|\b404 Not Found|No such file or directory/i, 'NOT_FOUND'],
   [/Permission denied|Is a directory/i, 'NOT_READABLE'],
@@ -99,5 +103,10 @@ export function stderrReason(lines: readonly string[]): string {
 
 /** Builds the MediaError for a failed ffmpeg/ffprobe run from its stderr tail. */
 export function mediaErrorFromStderr(source: string, lines: readonly string[]): MediaError {
-  return new MediaError(classifyStderr(lines), source, stderrReason(lines), lines);
+  const code = classifyStderr(lines);
+  if (code === 'FRAME_TOO_LARGE') {
+    const size = /Picture size (\d+x\d+)/i.exec(lines.join('\n'))?.[1] ?? '?';
+    return new MediaError(code, source, `the video declares ${size} frames, more than ffmpeg or Vigie decode: re-encode it smaller`, lines);
+  }
+  return new MediaError(code, source, stderrReason(lines), lines);
 }

@@ -2,12 +2,23 @@
  * Pure argv builders for ffmpeg and ffprobe. Nothing here spawns or reads the
  * clock, so every argv is pinned by golden tests (test/unit/media/ffmpeg-args.test.ts).
  */
+import { classifySource } from '../config/source-policy.js';
 import { MediaError } from './errors.js';
 import { redactText } from './redact.js';
 
 export { redactUrl, redactText } from './redact.js';
 
 export type SourceKind = 'file' | 'rtsp' | 'http';
+
+/**
+ * ffmpeg protocols an input of each kind may open (`-protocol_whitelist`), so a
+ * playlist, an SDP or a redirect cannot pull another protocol (a local file, concat:, data:...).
+ */
+export const PROTOCOL_WHITELIST: Readonly<Record<SourceKind, string>> = {
+  file: 'file',
+  rtsp: 'rtsp,rtsps,rtp,srtp,udp,tcp,tls',
+  http: 'http,https,tcp,tls',
+};
 
 export interface FrameSize {
   readonly width: number;
@@ -20,14 +31,14 @@ export const DEFAULT_NETWORK_TIMEOUT_MS = 10_000;
 /** Global flags: quiet (errors only, which we keep for messages), no banner, never read the terminal. */
 const GLOBAL_ARGS = ['-hide_banner', '-loglevel', 'error', '-nostdin'] as const;
 
-/** Classifies a source string; any other URL scheme is rejected rather than guessed. */
+/**
+ * Classifies a source string with the camera source allow-list (config/source-policy):
+ * any other scheme, an option-like or control-character value is rejected rather than guessed.
+ */
 export function sourceKind(source: string): SourceKind {
-  if (/^rtsps?:\/\//i.test(source)) return 'rtsp';
-  if (/^https?:\/\//i.test(source)) return 'http';
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
-    throw new MediaError('UNSUPPORTED_SOURCE', source, `scheme ${source.slice(0, source.indexOf(':'))}`);
-  }
-  return 'file';
+  const check = classifySource(source);
+  if (!check.ok) throw new MediaError('UNSUPPORTED_SOURCE', source, check.problem);
+  return check.kind;
 }
 
 /**
@@ -111,15 +122,16 @@ export function formatCommandForLog(command: string, args: readonly string[]): s
 
 function inputArgs(kind: SourceKind, timeoutMs = DEFAULT_NETWORK_TIMEOUT_MS): string[] {
   const timeoutUs = String(Math.round(timeoutMs * 1000));
+  const whitelist = ['-protocol_whitelist', PROTOCOL_WHITELIST[kind]];
   switch (kind) {
     case 'file':
-      return [];
+      return whitelist;
     case 'rtsp':
       // TCP: no lost UDP packets (smeared frames) and it crosses NAT/firewalls.
-      return ['-rtsp_transport', 'tcp', '-timeout', timeoutUs];
+      return [...whitelist, '-rtsp_transport', 'tcp', '-timeout', timeoutUs];
     case 'http':
       // We reconnect ourselves (with backoff and state reporting), so no -reconnect here.
-      return ['-rw_timeout', timeoutUs];
+      return [...whitelist, '-rw_timeout', timeoutUs];
     default: {
       const never: never = kind;
       return never;

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { MediaError, mediaErrorFromStderr } from './errors.js';
 import { buildProbeArgs, sourceKind } from './ffmpeg-args.js';
 import { startFfmpeg } from './ffmpeg-process.js';
+import { assertFrameSizeWithinLimits } from './frame-limits.js';
 
 export interface StreamInfo {
   readonly width: number;
@@ -71,6 +72,8 @@ export async function probeSource(source: string, options: ProbeOptions = {}): P
 
   const info = parseProbeJson(Buffer.concat(chunks).toString('utf8'));
   if (typeof info === 'string') throw new MediaError('NOT_VIDEO', source, info, exit.stderrTail);
+  // Refused here, before any caller sizes a frame buffer from it.
+  assertFrameSizeWithinLimits(info, source);
   return info;
 }
 

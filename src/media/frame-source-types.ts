@@ -4,7 +4,12 @@ import type { BackoffPolicy } from './backoff.js';
 import type { MediaError } from './errors.js';
 import type { StreamInfo } from './ffprobe.js';
 
-export type FrameSourceState = 'starting' | 'running' | 'reconnecting' | 'stalled' | 'ended' | 'failed';
+/**
+ * `frozen` and `corrupt` (network sources) are reported while frames still
+ * flow: identical pictures for `frozenAfterMs`, or too many decoder errors in
+ * `corruptWindowMs`; the next good picture (a clean window) goes back to `running`.
+ */
+export type FrameSourceState = 'starting' | 'running' | 'frozen' | 'corrupt' | 'reconnecting' | 'stalled' | 'ended' | 'failed';
 
 export interface FrameSourceStats {
   readonly state: FrameSourceState;
@@ -20,12 +25,18 @@ export interface FrameSourceStats {
   readonly lastError: string | null;
   /** pid of the running ffmpeg; null when none runs. */
   readonly ffmpegPid: number | null;
+  /** Decoder error lines ffmpeg printed (damaged pictures), over the source's life. */
+  readonly decodeErrors: number;
+  /** ffmpeg restarts because the picture stayed frozen for `frozenRestartMs` (also counted in `restarts`). */
+  readonly frozenRestarts: number;
+  /** ffmpeg restarts because the stream stayed corrupt for `corruptRestartMs` (also counted in `restarts`). */
+  readonly corruptRestarts: number;
 }
 
 export interface StateChange {
   readonly state: FrameSourceState;
   readonly previous: FrameSourceState;
-  /** The failure that caused `reconnecting`, `stalled` or `failed`. */
+  /** The failure that caused `reconnecting`, `stalled` or `failed`; for `frozen` and `corrupt`, what was seen. */
   readonly error: MediaError | null;
   /** For `reconnecting`: delay before the next attempt. */
   readonly retryInMs: number | null;
@@ -48,6 +59,16 @@ export interface FrameSourceOptions {
   readonly now?: () => number;
   /** Restart ffmpeg when a connected stream delivers no frame for this long. Default 10000. */
   readonly stallTimeoutMs?: number;
+  /** Network sources: identical pictures for this long -> state `frozen`. Default 20000. */
+  readonly frozenAfterMs?: number;
+  /** Network sources: still frozen after this long -> ffmpeg restarted. Default 60000. */
+  readonly frozenRestartMs?: number;
+  /** Network sources: more than this many decoder error lines within `corruptWindowMs` -> state `corrupt`. Default 20. */
+  readonly corruptErrorThreshold?: number;
+  /** Sliding window of the decoder error count, and the error-free time that ends `corrupt`. Default 10000. */
+  readonly corruptWindowMs?: number;
+  /** Network sources: still corrupt after this long -> ffmpeg restarted. Default 30000. */
+  readonly corruptRestartMs?: number;
   /** Socket I/O timeout for network sources. */
   readonly networkTimeoutMs?: number;
   /** Limit for each ffprobe run. */

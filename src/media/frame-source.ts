@@ -4,6 +4,8 @@
  * (and looping files) are kept alive: reconnect with backoff, restart on stall.
  *
  * States: starting -> running <-> (stalled ->) reconnecting -> running ... -> ended | failed
+ * Network sources also watch the pictures: running <-> frozen | corrupt, and
+ * a picture frozen (or corrupt) for too long restarts ffmpeg like a stall.
  */
 import type { RgbFrame } from '../contracts/frame.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
@@ -11,9 +13,11 @@ import { MediaError, mediaErrorFromStderr } from './errors.js';
 import { analysisSize, buildDecodeArgs, sourceKind, type FrameSize, type SourceKind } from './ffmpeg-args.js';
 import { startFfmpeg, type FfmpegExit, type FfmpegProcess } from './ffmpeg-process.js';
 import { FrameAssembler } from './frame-assembler.js';
+import { assertFrameSizeWithinLimits } from './frame-limits.js';
 import { probeSource, type StreamInfo } from './ffprobe.js';
 import { FrameTimeline } from './frame-timeline.js';
 import { StallWatchdog } from './stall-watchdog.js';
+import { FrameWatchdog, isDecodeErrorLine, pictureSampleHash, type FrameWatchdogOptions, type WatchdogVerdict } from './frame-watchdog.js';
 import {
   DEFAULT_MAX_QUEUED_FRAMES,
   DEFAULT_STALL_TIMEOUT_MS,
@@ -30,9 +34,12 @@ export function openFrameSource(options: FrameSourceOptions): FrameSource {
   return new FfmpegFrameSource(options);
 }
 
+type WatchdogRestart = 'stalled' | 'frozen' | 'corrupt';
+
 interface SegmentResult {
   readonly exit: FfmpegExit;
-  readonly stalled: boolean;
+  /** Why the watchdogs ended this run; null when ffmpeg ended by itself. */
+  readonly restartedFor: WatchdogRestart | null;
 }
 
 class FfmpegFrameSource implements FrameSource {
@@ -51,6 +58,10 @@ class FfmpegFrameSource implements FrameSource {
   private timeline: FrameTimeline | null = null;
   private proc: FfmpegProcess | null = null;
   private watchdog: StallWatchdog | null = null;
+  /** Network sources only: frozen and corrupt pictures. */
+  private readonly pictureWatchdog: FrameWatchdog | null;
+  /** Ends the current ffmpeg run on a watchdog's behalf. */
+  private restartSegment: ((reason: WatchdogRestart) => void) | null = null;
   private paused = false;
 
   private readonly queue: RgbFrame[] = [];
@@ -68,6 +79,9 @@ class FfmpegFrameSource implements FrameSource {
   private failuresInARow = 0;
   private lastFrameWallMs: number | null = null;
   private lastError: string | null = null;
+  private decodeErrors = 0;
+  private frozenRestarts = 0;
+  private corruptRestarts = 0;
 
   constructor(private readonly options: FrameSourceOptions) {
     this.info = options.info ?? null;
@@ -75,14 +89,18 @@ class FfmpegFrameSource implements FrameSource {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.maxQueued = Math.max(1, options.maxQueuedFrames ?? DEFAULT_MAX_QUEUED_FRAMES);
     let kind: SourceKind | null = null;
+    let pictureWatchdog: FrameWatchdog | null = null;
     try {
       kind = sourceKind(options.source);
       buildDecodeArgs({ ...options, sourceSize: undefined }); // validates the options now, fails on first next()
+      if (kind !== 'file') pictureWatchdog = new FrameWatchdog(pictureWatchdogOptions(options));
     } catch (err) {
-      if (!(err instanceof MediaError)) throw err;
-      this.optionsError = err;
+      if (err instanceof RangeError) this.optionsError = new MediaError('INVALID_OPTIONS', options.source, err.message);
+      else if (err instanceof MediaError) this.optionsError = err;
+      else throw err;
     }
     this.kind = kind;
+    this.pictureWatchdog = pictureWatchdog;
     this.restartable = kind !== null && (kind !== 'file' || options.loop === true);
     this.dropWhenFull = options.dropWhenFull ?? (kind !== 'file' || options.realtime === true);
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -110,6 +128,9 @@ class FfmpegFrameSource implements FrameSource {
       lastFrameWallMs: this.lastFrameWallMs,
       lastError: this.lastError,
       ffmpegPid: this.proc?.pid ?? null,
+      decodeErrors: this.decodeErrors,
+      frozenRestarts: this.frozenRestarts,
+      corruptRestarts: this.corruptRestarts,
     };
   }
 
@@ -164,19 +185,22 @@ class FfmpegFrameSource implements FrameSource {
       // resolution after a reconnect cannot change the frame size mid-stream.
       const width = this.options.width ?? (this.kind === 'file' ? undefined : info.width);
       this.size = analysisSize(info, width);
+      // Also for a caller-given `info`, and for an analysis width that stretches an extreme aspect ratio.
+      assertFrameSizeWithinLimits(info, this.options.source);
+      assertFrameSizeWithinLimits(this.size, this.options.source, 'analysed');
       this.timeline = new FrameTimeline(1000 / (this.options.fps ?? info.fps));
       const args = buildDecodeArgs({ ...this.options, width, sourceSize: info });
 
       while (!this.halt.signal.aborted) {
-        const { exit, stalled } = await this.runSegment(args);
+        const { exit, restartedFor } = await this.runSegment(args);
         if (this.halt.signal.aborted) break;
         if (exit.spawnError) {
           throw exit.spawnError.code === 'ENOENT'
             ? new MediaError('FFMPEG_MISSING', this.options.source, exit.spawnError.message)
             : exit.spawnError;
         }
-        const failure = stalled
-          ? new MediaError('STALLED', this.options.source, `no frame for ${this.stallTimeoutMs()} ms`, exit.stderrTail)
+        const failure = restartedFor
+          ? this.watchdogError(restartedFor, exit.stderrTail)
           : exit.code === 0
             ? null
             : mediaErrorFromStderr(this.options.source, exit.stderrTail);
@@ -226,15 +250,23 @@ class FfmpegFrameSource implements FrameSource {
   private runSegment(args: readonly string[]): Promise<SegmentResult> {
     const size = this.size as FrameSize;
     const assembler = new FrameAssembler(size.width * size.height * 3);
-    let stalled = false;
-    const proc = startFfmpeg({ command: this.options.ffmpegPath, args, onStderrLine: this.options.onLog });
+    let restartedFor: WatchdogRestart | null = null;
+    const proc = startFfmpeg({ command: this.options.ffmpegPath, args, onStderrLine: (line) => this.onStderrLine(line) });
     this.proc = proc;
     this.paused = false;
     this.timeline?.startSegment();
-    const watchdog = new StallWatchdog(this.stallTimeoutMs(), () => {
-      stalled = true;
-      this.setState('stalled', new MediaError('STALLED', this.options.source, `no frame for ${this.stallTimeoutMs()} ms`));
+    this.pictureWatchdog?.reset();
+    this.restartSegment = (reason) => {
+      if (restartedFor !== null) return;
+      restartedFor = reason;
+      if (reason === 'frozen') this.frozenRestarts += 1;
+      if (reason === 'corrupt') this.corruptRestarts += 1;
+      this.options.onLog?.(`${this.watchdogError(reason, []).message}; restarting ffmpeg`);
       void proc.stop();
+    };
+    const watchdog = new StallWatchdog(this.stallTimeoutMs(), () => {
+      this.setState('stalled', this.watchdogError('stalled', []));
+      this.restartSegment?.('stalled');
     });
     this.watchdog = watchdog;
     watchdog.arm();
@@ -252,12 +284,51 @@ class FfmpegFrameSource implements FrameSource {
       if (!exit.spawnError) await stdoutDone;
       watchdog.disarm();
       this.watchdog = null;
+      this.restartSegment = null;
       this.proc = null;
       if (assembler.pendingBytes > 0 && !this.halt.signal.aborted) {
         this.options.onLog?.(`dropped a truncated last frame (${assembler.pendingBytes} bytes)`);
       }
-      return { exit, stalled };
+      return { exit, restartedFor };
     })();
+  }
+
+  /** Counts decoder errors; once the stream is judged corrupt, their lines are summarised by the state, not logged one by one. */
+  private onStderrLine(line: string): void {
+    if (this.pictureWatchdog && isDecodeErrorLine(line)) {
+      const nowMs = this.now();
+      this.decodeErrors += 1;
+      this.pictureWatchdog.onDecodeError(nowMs);
+      const verdict = this.pictureWatchdog.evaluate(nowMs);
+      if (this.state !== 'corrupt') this.options.onLog?.(line);
+      this.applyVerdict(verdict);
+      return;
+    }
+    this.options.onLog?.(line);
+  }
+
+  /** Reports frozen/corrupt pictures (only while frames flow) and restarts ffmpeg when they last. */
+  private applyVerdict(verdict: WatchdogVerdict): void {
+    if (this.state !== 'running' && this.state !== 'frozen' && this.state !== 'corrupt') return;
+    const target = verdict.condition === 'ok' ? 'running' : verdict.condition;
+    if (target !== this.state) this.setState(target, target === 'running' ? null : this.watchdogError(target, []));
+    if (verdict.restart) this.restartSegment?.(verdict.restart);
+  }
+
+  private watchdogError(reason: WatchdogRestart, stderrTail: readonly string[]): MediaError {
+    const source = this.options.source;
+    switch (reason) {
+      case 'stalled':
+        return new MediaError('STALLED', source, `no frame for ${this.stallTimeoutMs()} ms`, stderrTail);
+      case 'frozen':
+        return new MediaError('STALLED', source, 'the picture is frozen: identical frames', stderrTail);
+      case 'corrupt':
+        return new MediaError('DECODE_FAILED', source, 'the stream is corrupt: repeated decoder errors', stderrTail);
+      default: {
+        const never: never = reason;
+        return never;
+      }
+    }
   }
 
   private onFrame(data: Buffer, size: FrameSize): void {
@@ -268,7 +339,13 @@ class FfmpegFrameSource implements FrameSource {
     this.lastFrameWallMs = wallMs;
     this.failuresInARow = 0;
     this.watchdog?.kick();
-    if (this.state !== 'running') this.setState('running', null);
+    if (this.pictureWatchdog) {
+      this.pictureWatchdog.onFrame(pictureSampleHash(data), wallMs);
+      if (this.state !== 'running' && this.state !== 'frozen' && this.state !== 'corrupt') this.setState('running', null);
+      this.applyVerdict(this.pictureWatchdog.evaluate(wallMs));
+    } else if (this.state !== 'running') {
+      this.setState('running', null);
+    }
 
     const frame: RgbFrame = {
       cameraId: this.options.cameraId ?? 'default',
@@ -333,8 +410,17 @@ class FfmpegFrameSource implements FrameSource {
   }
 }
 
+function pictureWatchdogOptions(options: FrameSourceOptions): Partial<FrameWatchdogOptions> {
+  const picked: Partial<Record<keyof FrameWatchdogOptions, number>> = {};
+  for (const key of ['frozenAfterMs', 'frozenRestartMs', 'corruptErrorThreshold', 'corruptWindowMs', 'corruptRestartMs'] as const) {
+    const value = options[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
+
 function isRetryable(err: unknown): err is MediaError {
-  return err instanceof MediaError && !['FFMPEG_MISSING', 'UNSUPPORTED_SOURCE', 'INVALID_OPTIONS'].includes(err.code);
+  return err instanceof MediaError && !['FFMPEG_MISSING', 'UNSUPPORTED_SOURCE', 'INVALID_OPTIONS', 'FRAME_TOO_LARGE'].includes(err.code);
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (the caller checks the signal). */

@@ -5,7 +5,7 @@
  * the privacy masks overlaid. Nothing here spawns or reads the clock.
  */
 import { MediaError } from './errors.js';
-import { DEFAULT_NETWORK_TIMEOUT_MS, sourceKind } from './ffmpeg-args.js';
+import { DEFAULT_NETWORK_TIMEOUT_MS, PROTOCOL_WHITELIST, sourceKind } from './ffmpeg-args.js';
 
 export interface SegmentArgsOptions {
   /** File path, rtsp(s):// or http(s):// URL. */
@@ -43,7 +43,7 @@ export function buildSegmentArgs(options: SegmentArgsOptions): string[] {
   if (!/%0?\d*d/.test(options.outputPattern)) throw bad(`segment output pattern needs a %d counter, got ${options.outputPattern}`);
   if (kind !== 'file' && options.loop === true) throw bad('loop applies to files only (network sources are live)');
   const timeoutUs = String(Math.round((options.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS) * 1000));
-  const args = ['-hide_banner', '-loglevel', 'error'];
+  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', PROTOCOL_WHITELIST[kind]];
   if (kind === 'rtsp') args.push('-rtsp_transport', 'tcp', '-timeout', timeoutUs);
   if (kind === 'http') args.push('-rw_timeout', timeoutUs);
   // A file is read at its own rate, like a camera delivers it, so recorded time is wall time.

@@ -82,6 +82,11 @@ export interface FrameResult {
   readonly detected: boolean;
   /** true when the detector pool was full: the frame was only coasted (a live drop). */
   readonly detectorBusy: boolean;
+  /**
+   * true when the detection of this frame failed and `detectionFailure` is `coast`
+   * (a detector worker crashed: the pool restarts it, the camera goes on).
+   */
+  readonly detectorFailed: boolean;
   readonly detections: readonly Detection[];
   readonly tracks: TrackFrame;
   readonly changes: readonly EventChange[];
@@ -105,6 +110,13 @@ export interface CameraPipelineOptions {
   readonly tracker?: Partial<ByteTrackerOptions>;
   /** Time zone of rule schedules (config `timezone`); default Europe/Paris. */
   readonly timeZone?: string;
+  /**
+   * A failed detection: `fail` throws (offline analysis must not skip frames
+   * silently: the default); `coast` tracks the frame without detections and
+   * reports it (`detectorFailed`), so a crashed detector worker costs the live
+   * camera one frame, not a restart of its stream.
+   */
+  readonly detectionFailure?: 'fail' | 'coast';
 }
 
 export interface PipelineStats {
@@ -112,6 +124,8 @@ export interface PipelineStats {
   readonly frames: number;
   /** Frames coasted because the detector pool was full. */
   readonly detectorBusy: number;
+  /** Frames coasted because their detection failed (`detectionFailure: coast`). */
+  readonly detectorFailed: number;
   /** Configurations applied by `reconfigure`. */
   readonly reconfigurations: number;
 }
@@ -168,7 +182,8 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
     if (counts.length > 0) countListeners.forEach((l) => l(counts));
   };
   const rulesOf = (camera: CameraConfig): CameraRules => createCameraRules(camera, options.timeZone ? { timeZone: options.timeZone } : {});
-  const counters = { frames: 0, detectorBusy: 0, reconfigurations: 0 };
+  const counters = { frames: 0, detectorBusy: 0, detectorFailed: 0, reconfigurations: 0 };
+  const detectionFailure = options.detectionFailure ?? 'fail';
 
   const buildPerception = (camera: CameraConfig): Perception => {
     const fps = options.fps ?? camera.detect.fps;
@@ -249,14 +264,14 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
     const { tracker, stage } = p.perception;
     let detections: Detection[] = [];
     let tracks: TrackFrame;
-    if (p.plan.gated || p.busy) {
+    const settled = p.model ? await p.model : null;
+    const failed = settled !== null && !settled.ok;
+    // Offline, a failed detection fails the run (no frame is skipped silently); live, the frame is coasted and counted.
+    if (settled?.ok === false && detectionFailure === 'fail') throw settled.error;
+    if (p.plan.gated || p.busy || failed) {
       tracks = tracker.coast(info);
     } else {
-      const settled = p.model ? await p.model : { ok: true as const, value: [] };
-      // A failed detection fails the run: offline it must not be dropped silently,
-      // live the supervisor restarts the camera with backoff.
-      if (!settled.ok) throw settled.error;
-      detections = stage.combine(p.plan, settled.value.filter((d) => d.score >= DETECTION_FLOOR_SCORE));
+      detections = stage.combine(p.plan, (settled?.ok ? settled.value : []).filter((d) => d.score >= DETECTION_FLOOR_SCORE));
       const observed = p.plan.crops?.map((c): BoxXYXY => [c.rect.x, c.rect.y, c.rect.x + c.rect.width, c.rect.y + c.rect.height]);
       tracks = tracker.update(detections, info, observed);
     }
@@ -270,11 +285,13 @@ export function createCameraPipeline(options: CameraPipelineOptions): CameraPipe
     lastTSec = tracks.tSec;
     counters.frames += 1;
     if (p.busy) counters.detectorBusy += 1;
+    if (failed) counters.detectorFailed += 1;
     return {
       frame: p.frame,
       motion: p.plan.motion,
-      detected: !p.plan.gated && !p.busy,
+      detected: !p.plan.gated && !p.busy && !failed,
       detectorBusy: p.busy,
+      detectorFailed: failed,
       detections,
       tracks,
       changes,

@@ -7,11 +7,20 @@
  * brackets, see DEFAULT_HEALTH_POLICY):
  *  1. `disabled`  the camera is disabled in the configuration.
  *  2. `offline`   the source ended for good (a file without `loop`);
+ *                 or its image is frozen (the frame source's watchdog saw
+ *                 identical frames for its `frozenAfterMs`: frames still come,
+ *                 but the camera shows nothing new, so they do not count);
  *                 or it has been in trouble (source reconnecting / stalled /
  *                 failed, or the pipeline crashed and waits for its restart)
- *                 for at least `offlineAfterMs` [15 s];
- *                 or no frame came for `offlineAfterMs` (since the last frame,
- *                 or since the start when none came yet).
+ *                 for at least `offlineAfterMs` [6 s];
+ *                 or no frame came for `offlineAfterMs` since the last frame;
+ *                 or none came at all for `firstFrameTimeoutMs` [20 s] since
+ *                 the (re)start (opening an RTSP stream and waiting for its
+ *                 first key frame takes seconds: not an outage by itself).
+ *                 With the 1-s health tick, a camera that goes away is
+ *                 offline within 7 s of ffmpeg noticing it (about 1 s for a
+ *                 closed connection): the supervisor then raises a
+ *                 `camera_offline` event (offline-event.ts).
  *  3. `starting`  no frame yet since the (re)start, and no trouble.
  *  4. `degraded`  in trouble for less than `offlineAfterMs` (also before the
  *                 first frame: a camera unreachable at start-up);
@@ -19,7 +28,8 @@
  *                 first frame, the analysis rate over the window is below
  *                 `minFpsRatio` [0.8] of the target;
  *                 or more than `maxDroppedRatio` [5 %] of the frames expected
- *                 in the window were dropped (source queue full, detector busy).
+ *                 in the window were dropped (source queue full, detector busy);
+ *                 or the decoder reports corrupt frames (source state `corrupt`).
  *  5. `running`   otherwise.
  * A frame arriving ends the trouble. A restart after a crash keeps the window,
  * so the gap shows as `degraded` until it slides out; a restart asked for by a
@@ -49,7 +59,19 @@ export interface CameraHealth {
   readonly restarts: number;
   /** Last failure, one line, credentials hidden; null if none yet. */
   readonly lastError: string | null;
+  /** Why the camera is offline; null in any other state. */
+  readonly offlineReason: OfflineReason | null;
 }
+
+/**
+ * Why a camera is offline: `unreachable` (the stream cannot be opened or keeps
+ * dropping), `no_frames` (connected but silent), `frozen` (the same image over and
+ * over), `crashed` (the analysis failed and waits for its restart), `ended` (a
+ * file without loop).
+ */
+export const OFFLINE_REASONS = ['unreachable', 'no_frames', 'frozen', 'crashed', 'ended'] as const;
+export type OfflineReason = (typeof OFFLINE_REASONS)[number];
+type TroubleKind = Exclude<OfflineReason, 'frozen' | 'ended'>;
 
 export interface HealthPolicy {
   /** Sliding window over which the analysis rate and the drops are measured. */
@@ -60,13 +82,16 @@ export interface HealthPolicy {
   readonly maxDroppedRatio: number;
   /** Trouble, or no frame, for this long: offline. */
   readonly offlineAfterMs: number;
+  /** No first frame for this long after a (re)start, without any other trouble: offline. */
+  readonly firstFrameTimeoutMs: number;
 }
 
 export const DEFAULT_HEALTH_POLICY: HealthPolicy = Object.freeze({
   windowMs: 10_000,
   minFpsRatio: 0.8,
   maxDroppedRatio: 0.05,
-  offlineAfterMs: 15_000,
+  offlineAfterMs: 6_000,
+  firstFrameTimeoutMs: 20_000,
 });
 
 /** Why the supervisor (re)started the camera's pipeline. */
@@ -76,8 +101,12 @@ export type StartReason = 'initial' | 'reconfigured' | 'recovery';
 export type HealthSignal =
   /** The supervisor (re)started the pipeline; `targetFps` when the camera's `detect.fps` changed. */
   | { readonly kind: 'started'; readonly atMs: number; readonly reason: StartReason; readonly targetFps?: number }
-  /** A frame reached the pipeline; `analysed` false when it was only coasted (detector busy). */
-  | { readonly kind: 'frame'; readonly atMs: number; readonly analysed: boolean }
+  /**
+   * A frame reached the pipeline; `analysed` false when it was only coasted (detector busy).
+   * `capturedAtMs`: when the source read it (frames decoded before a failure still come out of
+   * the pipeline after it, and must not end the trouble).
+   */
+  | { readonly kind: 'frame'; readonly atMs: number; readonly analysed: boolean; readonly capturedAtMs?: number }
   | { readonly kind: 'dropped'; readonly atMs: number; readonly count: number }
   | { readonly kind: 'source'; readonly atMs: number; readonly state: FrameSourceState; readonly error: string | null }
   /** The pipeline threw; it is restarted after a backoff. */
@@ -110,6 +139,12 @@ export interface HealthModel {
   readonly frameTimes: readonly number[];
   readonly drops: readonly Drop[];
   readonly troubleSinceMs: number | null;
+  /** What the current trouble is, for the offline reason. */
+  readonly troubleKind: TroubleKind | null;
+  /** The source's watchdog says the image is frozen: frames do not prove the camera alive. */
+  readonly frozen: boolean;
+  /** The source's decoder reports corrupt frames. */
+  readonly corrupt: boolean;
   readonly ended: boolean;
   readonly framesDropped: number;
   readonly restarts: number;
@@ -148,6 +183,9 @@ export function initialHealth(
     frameTimes: [],
     drops: [],
     troubleSinceMs: null,
+    troubleKind: null,
+    frozen: false,
+    corrupt: false,
     ended: false,
     framesDropped: 0,
     restarts: 0,
@@ -170,9 +208,14 @@ function applySignal(m: HealthModel, s: HealthSignal): HealthModel {
       const targetFps = s.targetFps ?? m.targetFps;
       if (s.reason === 'recovery') return { ...at, targetFps, awaitingFirstFrameSinceMs: s.atMs };
       // A new start: a fresh measurement (a config change is not a failure).
-      return { ...at, targetFps, awaitingFirstFrameSinceMs: s.atMs, measuredFromMs: null, frameTimes: [], drops: [], troubleSinceMs: null, ended: false };
+      return { ...at, ...CLEAR, targetFps, awaitingFirstFrameSinceMs: s.atMs, measuredFromMs: null, frameTimes: [], drops: [], ended: false };
     }
     case 'frame':
+      // A frozen image proves nothing: its frames neither end the trouble nor count as analysed.
+      if (m.frozen) return at;
+      if (m.troubleSinceMs !== null && s.capturedAtMs !== undefined && s.capturedAtMs < m.troubleSinceMs) {
+        return { ...at, frameTimes: s.analysed ? [...m.frameTimes, s.atMs] : m.frameTimes };
+      }
       return {
         ...at,
         lastFrameMs: s.atMs,
@@ -180,6 +223,7 @@ function applySignal(m: HealthModel, s: HealthSignal): HealthModel {
         measuredFromMs: m.measuredFromMs ?? s.atMs,
         frameTimes: s.analysed ? [...m.frameTimes, s.atMs] : m.frameTimes,
         troubleSinceMs: null,
+        troubleKind: null,
       };
     case 'dropped':
       if (s.count <= 0) return at;
@@ -187,12 +231,17 @@ function applySignal(m: HealthModel, s: HealthSignal): HealthModel {
     case 'source':
       switch (s.state) {
         case 'running':
-          return { ...at, troubleSinceMs: null };
+          return { ...at, ...CLEAR };
         case 'reconnecting':
-          return { ...at, ...trouble(m, s.atMs, s.error), restarts: m.restarts + 1 };
-        case 'stalled':
+          return { ...at, ...trouble(m, s.atMs, s.error, 'unreachable'), restarts: m.restarts + 1 };
         case 'failed':
-          return { ...at, ...trouble(m, s.atMs, s.error) };
+          return { ...at, ...trouble(m, s.atMs, s.error, 'unreachable') };
+        case 'stalled':
+          return { ...at, ...trouble(m, s.atMs, s.error, 'no_frames') };
+        case 'frozen':
+          return { ...at, frozen: true, lastError: describeError(s.error ?? 'the image is frozen: the camera sends the same picture over and over') };
+        case 'corrupt':
+          return { ...at, corrupt: true, lastError: describeError(s.error ?? 'the camera sends corrupt video (decoder errors)') };
         case 'starting':
         case 'ended':
           return at;
@@ -200,11 +249,11 @@ function applySignal(m: HealthModel, s: HealthSignal): HealthModel {
           return unreachable(s.state);
       }
     case 'crashed':
-      return { ...at, ...trouble(m, s.atMs, s.error), restarts: m.restarts + 1 };
+      return { ...at, ...trouble(m, s.atMs, s.error, 'crashed'), restarts: m.restarts + 1 };
     case 'ended':
       return { ...at, ended: true, lastError: m.lastError ?? 'the source ended (a file without loop)' };
     case 'enabled':
-      return s.enabled === m.enabled ? at : { ...at, enabled: s.enabled, awaitingFirstFrameSinceMs: s.atMs, measuredFromMs: null, frameTimes: [], drops: [], troubleSinceMs: null };
+      return s.enabled === m.enabled ? at : { ...at, ...CLEAR, enabled: s.enabled, awaitingFirstFrameSinceMs: s.atMs, measuredFromMs: null, frameTimes: [], drops: [] };
     case 'tick':
       return at;
     default:
@@ -212,8 +261,11 @@ function applySignal(m: HealthModel, s: HealthSignal): HealthModel {
   }
 }
 
-function trouble(m: HealthModel, atMs: number, error: string | null): Pick<HealthModel, 'troubleSinceMs' | 'lastError'> {
-  return { troubleSinceMs: m.troubleSinceMs ?? atMs, lastError: error === null ? m.lastError : describeError(error) };
+/** No trouble of any kind: a new start, or the source says it runs normally again. */
+const CLEAR = { troubleSinceMs: null, troubleKind: null, frozen: false, corrupt: false } as const;
+
+function trouble(m: HealthModel, atMs: number, error: string | null, kind: TroubleKind): Pick<HealthModel, 'troubleSinceMs' | 'troubleKind' | 'lastError'> {
+  return { troubleSinceMs: m.troubleSinceMs ?? atMs, troubleKind: kind, lastError: error === null ? m.lastError : describeError(error) };
 }
 
 /** Forgets frames and drops that left the window. */
@@ -231,14 +283,14 @@ function slide(m: HealthModel, nowMs: number): HealthModel {
 
 /** The rules of the module comment, in order. */
 export function classify(m: HealthModel, nowMs: number): CameraHealthState {
-  const { offlineAfterMs, windowMs, minFpsRatio, maxDroppedRatio } = m.policy;
+  const { offlineAfterMs, firstFrameTimeoutMs, windowMs, minFpsRatio, maxDroppedRatio } = m.policy;
   if (!m.enabled) return 'disabled';
-  if (m.ended) return 'offline';
+  if (m.ended || m.frozen) return 'offline';
   if (m.troubleSinceMs !== null && nowMs - m.troubleSinceMs >= offlineAfterMs) return 'offline';
-  const silentSince = m.awaitingFirstFrameSinceMs ?? m.lastFrameMs;
-  if (silentSince !== null && nowMs - silentSince >= offlineAfterMs) return 'offline';
+  if (m.awaitingFirstFrameSinceMs !== null && nowMs - m.awaitingFirstFrameSinceMs >= firstFrameTimeoutMs) return 'offline';
+  if (m.awaitingFirstFrameSinceMs === null && m.lastFrameMs !== null && nowMs - m.lastFrameMs >= offlineAfterMs) return 'offline';
   if (m.awaitingFirstFrameSinceMs !== null && m.troubleSinceMs === null) return 'starting';
-  if (m.troubleSinceMs !== null) return 'degraded';
+  if (m.troubleSinceMs !== null || m.corrupt) return 'degraded';
   const fullWindow = m.measuredFromMs !== null && nowMs - m.measuredFromMs >= windowMs;
   if (fullWindow && windowFps(m, nowMs) < minFpsRatio * m.targetFps) return 'degraded';
   const dropped = droppedInWindow(m, nowMs);
@@ -279,7 +331,14 @@ export function cameraHealth(m: HealthModel): CameraHealth {
     framesDropped: m.framesDropped,
     restarts: m.restarts,
     lastError: m.lastError,
+    offlineReason: m.state === 'offline' ? offlineReason(m) : null,
   };
+}
+
+function offlineReason(m: HealthModel): OfflineReason {
+  if (m.ended) return 'ended';
+  if (m.frozen) return 'frozen';
+  return m.troubleKind ?? 'no_frames';
 }
 
 /** Health of a camera that is configured but disabled (no supervisor runs for it). */

@@ -5,8 +5,11 @@
  *
  * Lifecycle of one supervisor:
  *   start() -> run: open the frame source, build the pipeline, analyse frames
- *     - the pipeline throws (detector worker crash, source failed for good, a
- *       callback threw): stop the source, wait a capped exponential backoff
+ *     - a detection fails (a detector worker crashed: the pool restarts it):
+ *       the frame is coasted and counted as dropped (`detector_failed`), the
+ *       stream goes on;
+ *     - the pipeline throws (source failed for good, a callback threw): stop
+ *       the source, wait a capped exponential backoff
  *       with jitter, run again (state `degraded`, then `offline` if it lasts);
  *       a run that lasted `stableAfterMs` resets the backoff;
  *     - update(camera) with new source settings: stop the source, run again at once;
@@ -15,11 +18,15 @@
  *     - a file without `loop` ends: state `offline` until an update or stop();
  *   stop() -> stop the source (ffmpeg is reaped), close open events, return.
  * Network streams reconnect inside the frame source (its own backoff); the
- * supervisor only sees their states, which feed the health.
+ * supervisor only sees their states, which feed the health. When the health
+ * turns `offline` the supervisor raises a `camera_offline` event through
+ * `onEvent`, closed when frames flow again (offline-event.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { CameraConfig } from '../config/schema.js';
 import type { CountRecord } from '../rules/types.js';
 import type { RgbFrame } from '../contracts/frame.js';
+import type { VigieEvent } from '../contracts/event.js';
 import type { EventChange } from '../events/lifecycle.js';
 import { backoffDelayMs, type BackoffPolicy } from '../media/backoff.js';
 import { openFrameSource, type FrameSource, type FrameSourceOptions } from '../media/frame-source.js';
@@ -36,6 +43,7 @@ import {
 } from './health.js';
 import { assertRunnableCamera, cameraConfigChanges } from './camera-changes.js';
 import { createCameraPipeline, detectWhenFree, type CameraPipeline, type FrameResult, type LiveDetector } from './camera-pipeline.js';
+import { closeOfflineEvent, offlineEventStep, type OfflineEventContext } from './offline-event.js';
 
 /** Pipeline restarts after a crash: from 1 s, doubling, at most 1 min, up to 30 % shorter at random. */
 export const DEFAULT_RESTART_BACKOFF: BackoffPolicy = Object.freeze({ initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.3 });
@@ -43,6 +51,10 @@ export const DEFAULT_RESTART_BACKOFF: BackoffPolicy = Object.freeze({ initialMs:
 export const DEFAULT_STABLE_AFTER_MS = 60_000;
 /** Health is re-evaluated and reported this often, also when no frame comes. */
 export const DEFAULT_HEALTH_INTERVAL_MS = 1000;
+
+/** Why a frame was not analysed: the source's queue was full, the detector pool was busy, or the detection failed. */
+export const DROP_REASONS = ['source_queue_full', 'detector_busy', 'detector_failed'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
 
 /** The narrow port through which the supervisor opens frame sources (tests inject fakes). */
 export type OpenFrameSource = (options: FrameSourceOptions) => FrameSource;
@@ -109,6 +121,8 @@ export interface CameraSupervisor {
   health(): CameraHealth;
   /** The running frame source's counters (ffmpeg pid, frames read), null between runs. */
   sourceStats(): ReturnType<FrameSource['stats']> | null;
+  /** Frames not analysed since the supervisor started, by reason (never silent: also in the health's `framesDropped`). */
+  dropCounts(): Readonly<Record<DropReason, number>>;
 }
 
 type RunOutcome =
@@ -147,6 +161,10 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
   assertRunnableCamera(options.camera, options.detector !== null);
 
   let camera = options.camera;
+  const drops: Record<DropReason, number> = { source_queue_full: 0, detector_busy: 0, detector_failed: 0 };
+  const offlineContext: OfflineEventContext = { newId: options.newEventId ?? randomUUID, originMs: now() };
+  /** The camera's open `camera_offline` event, if any. */
+  let offlineEvent: VigieEvent | null = null;
   let model: HealthModel = initialHealth(camera.id, camera.detect.fps, now(), options.healthPolicy ? { policy: options.healthPolicy } : {});
   let run: Run | null = null;
   let loop: Promise<void> | null = null;
@@ -165,23 +183,46 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
     }
   };
 
+  const emitEvent = (change: EventChange): void => {
+    try {
+      options.onEvent(change);
+    } catch (err) {
+      log(`camera ${camera.id}: a camera_offline event could not be delivered: ${describeError(err)}`);
+    }
+  };
+
+  const trackOffline = (): void => {
+    const step = offlineEventStep(offlineEvent, cameraHealth(model), offlineContext);
+    offlineEvent = step.open;
+    if (step.change) emitEvent(step.change);
+  };
+
   const signal = (s: HealthSignal): void => {
     const before = model.state;
     model = reduceHealth(model, s);
-    if (model.state !== before && !stopping) emitHealth();
+    if (model.state !== before && !stopping) {
+      emitHealth();
+      trackOffline();
+    }
+  };
+
+  const drop = (reason: DropReason, count: number): void => {
+    drops[reason] += count;
+    signal({ kind: 'dropped', atMs: now(), count });
   };
 
   const syncSourceDrops = (r: Run): void => {
     const dropped = r.source.stats().framesDropped;
-    if (dropped > r.droppedSeen) signal({ kind: 'dropped', atMs: now(), count: dropped - r.droppedSeen });
+    if (dropped > r.droppedSeen) drop('source_queue_full', dropped - r.droppedSeen);
     r.droppedSeen = dropped;
   };
 
   const onFrame = (r: Run, result: FrameResult): void => {
     syncSourceDrops(r);
     const atMs = now();
-    if (result.detectorBusy) signal({ kind: 'dropped', atMs, count: 1 });
-    signal({ kind: 'frame', atMs, analysed: !result.detectorBusy });
+    if (result.detectorBusy) drop('detector_busy', 1);
+    if (result.detectorFailed) drop('detector_failed', 1);
+    signal({ kind: 'frame', atMs, analysed: !result.detectorBusy && !result.detectorFailed, capturedAtMs: result.frame.wallMs });
     options.onFlow?.(camera.id, true, atMs);
     options.onFrame?.(result, result.image);
   };
@@ -202,6 +243,7 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
     const pipeline = createCameraPipeline({
       camera: runCamera,
       detector: options.detector ? detectWhenFree(options.detector) : null,
+      detectionFailure: 'coast',
       ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
       ...(options.newEventId ? { newEventId: options.newEventId } : {}),
       ...(options.timeZone ? { timeZone: options.timeZone } : {}),
@@ -301,6 +343,8 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
       wake?.();
       await run?.source.stop();
       await loop;
+      if (offlineEvent) emitEvent(closeOfflineEvent(offlineEvent, now(), 'shutdown', offlineContext));
+      offlineEvent = null;
     },
     update(next) {
       if (next.id !== camera.id) throw new Error(`camera id cannot change (${camera.id} -> ${next.id})`);
@@ -327,6 +371,9 @@ export function createCameraSupervisor(options: CameraSupervisorOptions): Camera
     },
     sourceStats() {
       return run?.source.stats() ?? null;
+    },
+    dropCounts() {
+      return { ...drops };
     },
   };
 }

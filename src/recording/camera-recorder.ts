@@ -13,7 +13,8 @@ import { probeSource } from '../media/ffprobe.js';
 import { startRecorderRun, type CompletedSegment, type RecorderRun, type RecorderRunOptions } from '../media/recorder.js';
 import { maskImagePam } from '../privacy/mask-image.js';
 import { rasterizeMasks } from '../privacy/mask.js';
-import type { Clock } from '../store/time.js';
+import type { Clock as WallClock } from '../store/time.js';
+import { clockFrom, describeClockJump, detectClockJump, formatDuration, readClock, type Clock, type ClockJump, type ClockReading } from '../time/clock.js';
 import { isDiskFullError, type FreeSpaceProbe } from './disk-space.js';
 import { finalizeSegment, TruncatedSegmentError } from './finalize.js';
 import { incomingPattern, PART_SUFFIX } from './layout.js';
@@ -34,6 +35,16 @@ export interface RecorderStatus {
   readonly lastSegmentAt: string | null;
   /** What went wrong, fit for an operator (state disk_full or error); null otherwise. */
   readonly error: string | null;
+  /** Wall-clock jumps seen while this recorder ran (each one logged); segments kept their monotonic timeline. */
+  readonly clockJumps: number;
+  /** The latest of them, null before the first: when it was seen (ISO, wall clock after the jump), which way, how far (s). */
+  readonly lastClockJump: ClockJumpStatus | null;
+}
+
+export interface ClockJumpStatus {
+  readonly at: string;
+  readonly direction: ClockJump['direction'];
+  readonly seconds: number;
 }
 
 export interface CameraRecorderOptions {
@@ -43,7 +54,8 @@ export interface CameraRecorderOptions {
   readonly segmentS: number;
   readonly recordingsDir: string;
   readonly index: SegmentIndex;
-  readonly clock: Clock;
+  /** Wall clock alone (the process's monotonic clock measures durations) or both (tests fake them). */
+  readonly clock: WallClock | Clock;
   readonly freeSpace: FreeSpaceProbe;
   /** Recording stops below this many free bytes and resumes above it. */
   readonly minFreeBytes: number;
@@ -57,22 +69,24 @@ export interface CameraRecorderOptions {
   /** Starts one ffmpeg run; injected by tests. */
   readonly startRun?: (options: RecorderRunOptions) => RecorderRun;
   /** Codec of the source's video (ffprobe); injected by tests. Null skips the check. */
-  readonly probeCodec?: ((source: string) => Promise<string>) | null;
+  readonly probeCodec?: ((source: string, signal?: AbortSignal) => Promise<string>) | null;
   /**
    * Masked recording (`recording.privacy_masks`): these polygons are filled in
    * black in the recorded video, which is then re-encoded. Empty: stream copy.
    */
   readonly masks?: readonly NormPolygon[];
   /** Picture size of the source (ffprobe), for the mask image; injected by tests. */
-  readonly probeSize?: (source: string) => Promise<{ readonly width: number; readonly height: number }>;
+  readonly probeSize?: (source: string, signal?: AbortSignal) => Promise<{ readonly width: number; readonly height: number }>;
 }
 
 /** Video codecs MPEG-TS carries, so a stream copy stays playable (cameras send H.264 or H.265). */
 export const TS_VIDEO_CODECS: ReadonlySet<string> = new Set(['h264', 'hevc', 'mpeg2video', 'mpeg1video', 'mpeg4']);
 
-const probeSizeWithFfprobe = async (source: string): Promise<{ width: number; height: number }> => probeSource(source, { timeoutMs: 20_000 });
+const probeSizeWithFfprobe = async (source: string, signal?: AbortSignal): Promise<{ width: number; height: number }> =>
+  probeSource(source, { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
 
-const probeCodecWithFfprobe = async (source: string): Promise<string> => (await probeSource(source, { timeoutMs: 20_000 })).codec;
+const probeCodecWithFfprobe = async (source: string, signal?: AbortSignal): Promise<string> =>
+  (await probeSource(source, { timeoutMs: 20_000, ...(signal ? { signal } : {}) })).codec;
 
 export interface CameraRecorder {
   readonly camera: string;
@@ -86,8 +100,22 @@ const GAP_TOLERANCE_MS = 1500;
 /** A completed segment's computed start within this of the previous end continues it exactly. */
 const CHAIN_TOLERANCE_MS = 2000;
 
+/**
+ * Where one recorder run puts its segments: its wall time at the start (the anchor) plus
+ * monotonic time since, moved later by `shiftMs` when that would file footage before
+ * footage already recorded (a wall clock behind).
+ */
+interface RunTimeline {
+  readonly anchor: ClockReading;
+  shiftMs: number;
+  /** Whether the run's first segment checked the index for the camera's latest recorded end. */
+  flooredOnIndex: boolean;
+}
+
 export function startCameraRecorder(options: CameraRecorderOptions): CameraRecorder {
-  const { camera, clock, index } = options;
+  const { camera, index } = options;
+  const time: Clock = typeof options.clock === 'function' ? clockFrom(options.clock) : options.clock;
+  const clock = (): number => time.wallMs();
   const log = (line: string): void => options.onLog?.(`recording ${camera}: ${line}`);
   const diskPollMs = options.diskPollMs ?? 10_000;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
@@ -102,6 +130,23 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
   let stopping = false;
   let run: RecorderRun | null = null;
   let wake: (() => void) | null = null;
+  let clockJumps = 0;
+  let lastClockJump: ClockJumpStatus | null = null;
+  let lastReading: ClockReading | null = null;
+
+  /** Compares the clocks with their previous reading: a wall clock that moved more (or less) than the monotonic one jumped. */
+  const watchClock = (): void => {
+    const reading = readClock(time);
+    const jump = lastReading === null ? null : detectClockJump(lastReading, reading);
+    lastReading = reading;
+    if (jump === null) return;
+    clockJumps += 1;
+    lastClockJump = { at: iso(reading.wallMs), direction: jump.direction, seconds: Math.round(jump.sizeMs / 1000) };
+    log(
+      `wall clock ${describeClockJump(jump)} (NTP, an operator or the hardware clock): this run keeps filing segments on its own timeline ` +
+        '(start time plus monotonic time), so no footage is misfiled; check the time source (NTP) of this server',
+    );
+  };
 
   const setState = (next: RecorderState, message: string | null): void => {
     if (next !== state || message !== error) {
@@ -139,11 +184,39 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
 
   let diskFullDuringRun: string | null = null;
 
-  const onSegment = async (segment: CompletedSegment): Promise<void> => {
+  /** End of the camera's latest indexed segment (this recorder's or an earlier one's), null when none. */
+  const latestIndexedEnd = async (): Promise<number | null> => {
+    try {
+      const [newest] = await index.list({ camera, order: 'newest', limit: 1 });
+      return newest ? Date.parse(newest.end) : null;
+    } catch (err) {
+      log(`latest recorded segment unknown (${String(err)}): filing after this recorder's own segments only`);
+      return null;
+    }
+  };
+
+  const onSegment = async (segment: CompletedSegment, timeline: RunTimeline): Promise<void> => {
+    watchClock();
     const durationMs = Math.max(0, Math.round((segment.endS - segment.startS) * 1000));
-    let startMs = segment.receivedAtMs - durationMs;
+    // receivedAtMs comes from the run's monotonic timeline (see `now` below), never straight from the wall clock.
+    let startMs = segment.receivedAtMs + timeline.shiftMs - durationMs;
     // Within a run, segments follow each other exactly; after any stop the new start is measured.
     if (down === null && lastSegmentEnd !== null && Math.abs(startMs - lastSegmentEnd) <= CHAIN_TOLERANCE_MS) startMs = lastSegmentEnd;
+    // Never before recorded footage: a wall clock behind would overlap it (and could collide with its files).
+    let floor = lastSegmentEnd;
+    if (!timeline.flooredOnIndex) {
+      timeline.flooredOnIndex = true;
+      const indexed = await latestIndexedEnd();
+      if (indexed !== null && (floor === null || indexed > floor)) floor = indexed;
+    }
+    if (floor !== null && startMs < floor) {
+      const behindMs = floor - startMs;
+      if (behindMs > CHAIN_TOLERANCE_MS) {
+        log(`wall clock behind the recordings by ${formatDuration(behindMs)}: this run's segments are filed after the latest recorded one (${iso(floor)}); check the time source (NTP) of this server`);
+      }
+      timeline.shiftMs += behindMs;
+      startMs = floor;
+    }
     const endMs = startMs + durationMs;
     // The gap before the segment is written first: whoever sees the segment sees the gap too.
     if (down !== null && startMs - down.sinceMs > GAP_TOLERANCE_MS) {
@@ -152,7 +225,7 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
       down = { sinceMs: startMs, reason: down.reason };
     }
     try {
-      await finalizeSegment(index, { recordingsDir: options.recordingsDir, camera, tempPath: segment.path, startMs, endMs, createdAt: iso(clock()) });
+      await finalizeSegment(index, { recordingsDir: options.recordingsDir, camera, tempPath: segment.path, startMs, endMs, createdAt: iso(clock()), onLog: log });
     } catch (err) {
       if (err instanceof TruncatedSegmentError) {
         // ffmpeg is failing on a write and ends by itself; its exit says why.
@@ -170,13 +243,15 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
   };
 
   const masks = options.masks ?? [];
+  // Stopping kills a probe in progress: stop() never waits for ffprobe, nor leaves one behind.
+  const halt = new AbortController();
   const probeCodec = options.probeCodec === undefined ? probeCodecWithFfprobe : options.probeCodec;
   /** true once the source's codec is known to fit MPEG-TS; false when it never will (the recorder waits for a new config). */
   const codecFits = async (): Promise<boolean | null> => {
     // A masked recording is re-encoded to H.264: any codec ffmpeg decodes will do.
     if (probeCodec === null || masks.length > 0) return true;
     try {
-      const codec = await probeCodec(options.source);
+      const codec = await probeCodec(options.source, halt.signal);
       if (TS_VIDEO_CODECS.has(codec)) return true;
       setState('error', `the camera sends ${codec} video, which cannot be recorded without re-encoding (MPEG-TS carries ${[...TS_VIDEO_CODECS].join(', ')}): set the camera to H.264 or H.265`);
       return false;
@@ -189,7 +264,7 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
   let maskPam: Buffer | null = null;
   /** Writes the mask image of a masked recording next to the run's segments (rasterised once, at the source's size). */
   const writeMaskImage = async (path: string): Promise<void> => {
-    maskPam ??= maskImagePam(rasterizeMasks(masks, await (options.probeSize ?? probeSizeWithFfprobe)(options.source)));
+    maskPam ??= maskImagePam(rasterizeMasks(masks, await (options.probeSize ?? probeSizeWithFfprobe)(options.source, halt.signal)));
     await writeFile(path, maskPam);
   };
 
@@ -215,7 +290,11 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
         continue;
       }
       diskFullDuringRun = null;
-      const runStart = clock();
+      // Each run re-reads the wall clock once; its segments are then timed on the monotonic clock.
+      watchClock();
+      const anchor = readClock(time);
+      const timeline: RunTimeline = { anchor, shiftMs: 0, flooredOnIndex: false };
+      const runStart = anchor.wallMs;
       const pattern = incomingPattern(options.recordingsDir, camera, String(runStart));
       try {
         await mkdir(dirname(pattern), { recursive: true });
@@ -246,8 +325,8 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
         outputPattern: pattern,
         loop: options.loop,
         ...(maskImage !== undefined ? { maskImage } : {}),
-        now: clock,
-        onSegment,
+        now: () => timeline.anchor.wallMs + (time.monoMs() - timeline.anchor.monoMs),
+        onSegment: (segment) => onSegment(segment, timeline),
         onHandlerError: (err) => log(String(err)),
       });
       run = current;
@@ -301,9 +380,10 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
 
   return {
     camera,
-    status: () => ({ camera, state, since: iso(since), lastSegmentAt: lastSegmentEnd === null ? null : iso(lastSegmentEnd), error }),
+    status: () => ({ camera, state, since: iso(since), lastSegmentAt: lastSegmentEnd === null ? null : iso(lastSegmentEnd), error, clockJumps, lastClockJump }),
     async stop() {
       stopping = true;
+      halt.abort();
       wake?.();
       await run?.stop();
       await done;

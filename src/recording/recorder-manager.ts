@@ -6,7 +6,8 @@
 import type { CameraConfig, VigieConfig } from '../config/schema.js';
 import type { BackoffPolicy } from '../media/backoff.js';
 import type { RecorderRun, RecorderRunOptions } from '../media/recorder.js';
-import type { Clock } from '../store/time.js';
+import type { Clock as WallClock } from '../store/time.js';
+import type { Clock } from '../time/clock.js';
 import { startCameraRecorder, type CameraRecorder, type GapReason, type RecorderStatus } from './camera-recorder.js';
 import type { FreeSpaceProbe } from './disk-space.js';
 import type { SegmentIndex } from './segment-index.js';
@@ -14,7 +15,8 @@ import type { SegmentIndex } from './segment-index.js';
 export interface RecorderManagerOptions {
   readonly recordingsDir: string;
   readonly index: SegmentIndex;
-  readonly clock: Clock;
+  /** Wall clock alone (the process's monotonic clock measures durations) or both (tests fake them). */
+  readonly clock: WallClock | Clock;
   readonly freeSpace: FreeSpaceProbe;
   /** Free bytes below which recording stops, from the configuration; see minFreeBytesOf. */
   readonly minFreeBytes?: (config: VigieConfig) => number;
@@ -59,6 +61,7 @@ export function createRecorderManager(options: RecorderManagerOptions): Recorder
   const running = new Map<string, { key: string; recorder: CameraRecorder }>();
   const stopped = new Map<string, RecorderStatus>();
   const minFree = options.minFreeBytes ?? minFreeBytesOf;
+  const wallNow = (): number => (typeof options.clock === 'function' ? options.clock() : options.clock.wallMs());
   let queue: Promise<void> = Promise.resolve();
 
   /**
@@ -70,7 +73,8 @@ export function createRecorderManager(options: RecorderManagerOptions): Recorder
     const [last] = await options.index.list({ camera, order: 'newest', limit: 1 });
     if (!last) return null;
     const lastEnd = Date.parse(last.end);
-    const now = options.clock();
+    const now = wallNow();
+    // A wall clock behind the last segment (now < lastEnd) is no gap: the recorder files after that segment.
     if (!atStart || now - lastEnd <= STARTUP_GAP_TOLERANCE_MS) return { atMs: lastEnd, reason };
     await options.index.addGap({ camera, start: last.end, end: new Date(now).toISOString(), reason });
     return { atMs: now, reason: 'stream_down' };

@@ -3,53 +3,30 @@
  * files and their references together, and writes one `retention.run` summary
  * to the audit log.
  *
- * Order of a deletion: the FILE first, then its index row (or the event's
- * snapshot reference). A crash between the two leaves a row whose file is gone;
- * that row is still expired, so the next run finds it again, tolerates the
- * missing file and removes the row: retention heals itself, and no footage can
- * outlive its retention unknown to the index (the opposite order could leave a
- * file nobody lists, kept past the legal limit until some reconciliation finds it).
+ * Order of a deletion (pending-deletes.ts): the INTENT is committed first, then
+ * the file is unlinked, then its index row (or the event's snapshot reference)
+ * and the intent are removed in one transaction. A crash anywhere in between
+ * leaves the intent, and start-up reconciliation finishes the deletion; it is
+ * never reported as lost footage, and no footage outlives its retention unknown
+ * to the database. A crash before the intent leaves everything as it was, for
+ * the next run.
  */
 import { statfs, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import type { Kysely } from 'kysely';
 import type { VigieConfig } from '../config/schema.js';
 import type { AuditRepository } from '../store/audit-repository.js';
 import { SYSTEM_ACTOR } from '../store/audit-repository.js';
 import type { HoldRepository } from '../store/hold-repository.js';
-import type { Database } from '../store/schema.js';
-import type { SegmentIndex } from './segment-index.js';
+import type { DeleteIntent } from './pending-deletes.js';
+import type { SegmentDeletions, SegmentIndex } from './segment-index.js';
+import { snapshotFileName, type SnapshotCatalog } from './snapshot-catalog.js';
 import { expiryCutoff, planDiskPressure, planRetention, retentionDaysOf, DEFAULT_RETENTION_DAYS, type DiskAlert, type RetentionPlan, type SegmentRef, type SnapshotRef } from './retention.js';
 
-/** Event snapshots still referenced by event rows (the `events.snapshot` column). */
-export interface SnapshotCatalog {
-  /** Events with a snapshot reference that started before `before` (ISO). */
-  referencedBefore(before: string): Promise<readonly SnapshotRef[]>;
-  /** Clears the snapshot reference of these events; returns how many changed. */
-  clear(eventIds: readonly string[]): Promise<number>;
-}
-
-/** The catalogue over the events table: the event rows stay, only their snapshot reference goes. */
-export function createSnapshotCatalog(db: Kysely<Database>): SnapshotCatalog {
-  return {
-    async referencedBefore(before) {
-      const rows = await db.selectFrom('events').select(['id', 'camera', 'start_at']).where('snapshot', 'is not', null).where('start_at', '<', before).orderBy('start_at').execute();
-      return rows.map((r) => ({ eventId: r.id, camera: r.camera, time: r.start_at }));
-    },
-    async clear(eventIds) {
-      let changed = 0;
-      for (let i = 0; i < eventIds.length; i += 500) {
-        const result = await db.updateTable('events').set({ snapshot: null }).where('id', 'in', eventIds.slice(i, i + 500)).executeTakeFirst();
-        changed += Number(result.numUpdatedRows);
-      }
-      return changed;
-    },
-  };
-}
+export { createSnapshotCatalog, type SnapshotCatalog } from './snapshot-catalog.js';
 
 /** What a run reads and writes, behind narrow ports. */
 export interface RetentionDeps {
-  readonly segments: Pick<SegmentIndex, 'list' | 'remove'>;
+  readonly segments: Pick<SegmentIndex, 'list' | 'remove'> & SegmentDeletions;
   readonly holds: Pick<HoldRepository, 'list'>;
   readonly snapshots: SnapshotCatalog;
   readonly audit: Pick<AuditRepository, 'append'>;
@@ -105,6 +82,18 @@ export interface RetentionSummary {
 
 const CHUNK = 100;
 
+/** How one kind of footage file is found and deleted (segments, snapshots). */
+interface DeletionTarget<T> {
+  id(item: T): string;
+  /** The file, or null when its recorded path would leave its folder. */
+  file(item: T): { readonly id: string; readonly relative: string; readonly absolute: string } | null;
+  what(item: T): string;
+  intendDelete(items: readonly DeleteIntent[], reason: string, at: string): Promise<void>;
+  cancelDelete(ids: readonly string[]): Promise<void>;
+  /** Removes the rows (or references) and the intents, in one transaction. */
+  complete(ids: readonly string[]): Promise<number>;
+}
+
 /** One retention run: expiry, then disk pressure, then one audit entry. */
 export async function runRetention(deps: RetentionDeps, options: RetentionRunOptions = {}): Promise<RetentionSummary> {
   const nowMs = options.now ?? (deps.now ?? Date.now)();
@@ -128,39 +117,69 @@ export async function runRetention(deps: RetentionDeps, options: RetentionRunOpt
   let missingFiles = 0;
   let bytesFreed = 0;
 
-  /** Deletes the files of a batch; returns those now gone (the caller removes their rows) and those already missing. */
-  const deleteFiles = async <T>(items: readonly T[], pathOf: (item: T) => string | null, what: (item: T) => string): Promise<{ done: T[]; missing: Set<T> }> => {
-    const done: T[] = [];
-    const missing = new Set<T>();
+  /**
+   * Deletes the files of a batch: intents, unlinks, then rows and intents together.
+   * Returns the items now gone and those whose file was already missing.
+   */
+  const deleteFiles = async <T>(items: readonly T[], target: DeletionTarget<T>, reason: string): Promise<{ done: T[]; missing: Set<T> }> => {
+    const planned: { item: T; id: string; relative: string; absolute: string }[] = [];
     for (const item of items) {
-      const path = pathOf(item);
-      if (path === null) {
-        errors.push(`${what(item)}: its path would leave its folder, not deleted (correct that row in the database by hand)`);
-        continue;
-      }
+      const file = target.file(item);
+      if (file === null) errors.push(`${target.what(item)}: its path would leave its folder, not deleted (correct that row in the database by hand)`);
+      else planned.push({ item, ...file });
+    }
+    await target.intendDelete(planned.map((p): DeleteIntent => ({ refId: p.id, path: p.relative })), reason, new Date((deps.now ?? Date.now)()).toISOString());
+    const done: T[] = [];
+    const failed: string[] = [];
+    const missing = new Set<T>();
+    for (const p of planned) {
       try {
-        await removeFile(path);
-        done.push(item);
+        await removeFile(p.absolute);
+        done.push(p.item);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
           missingFiles += 1;
-          missing.add(item);
-          done.push(item);
+          missing.add(p.item);
+          done.push(p.item);
         } else {
-          errors.push(`${what(item)}: ${code ?? String(err)} deleting ${path}; kept in the index, retried next run`);
+          failed.push(p.id);
+          errors.push(`${target.what(p.item)}: ${code ?? String(err)} deleting ${p.absolute}; kept in the index, retried next run`);
         }
       }
     }
+    await target.cancelDelete(failed);
+    await target.complete(done.map((item) => target.id(item)));
     return { done, missing };
   };
 
-  const deleteSegments = async (segments: readonly SegmentRef[]): Promise<number> => {
+  const segmentTarget: DeletionTarget<SegmentRef> = {
+    id: (s) => s.id,
+    file: (s) => {
+      const absolute = insideFolder(deps.recordingsDir, s.path);
+      return absolute === null ? null : { id: s.id, relative: s.path, absolute };
+    },
+    what: (s) => `segment ${s.id} of camera ${s.camera}`,
+    intendDelete: (items, reason, at) => deps.segments.intendDelete(items, reason, at),
+    cancelDelete: (ids) => deps.segments.cancelDelete(ids),
+    complete: (ids) => deps.segments.remove(ids),
+  };
+  const snapshotTarget: DeletionTarget<SnapshotRef> = {
+    id: (s) => s.eventId,
+    file: (s) => {
+      const name = snapshotFileName(s.eventId);
+      return name === null ? null : { id: s.eventId, relative: name, absolute: join(deps.snapshotDir, name) };
+    },
+    what: (s) => `snapshot of event ${s.eventId}`,
+    intendDelete: (items, reason, at) => deps.snapshots.intendDelete(items, reason, at),
+    cancelDelete: (ids) => deps.snapshots.cancelDelete(ids),
+    complete: (ids) => deps.snapshots.clear(ids),
+  };
+
+  const deleteSegments = async (segments: readonly SegmentRef[], reason: string): Promise<number> => {
     let deleted = 0;
     for (let i = 0; i < segments.length; i += CHUNK) {
-      const batch = segments.slice(i, i + CHUNK);
-      const { done, missing } = await deleteFiles(batch, (s) => insideFolder(deps.recordingsDir, s.path), (s) => `segment ${s.id} of camera ${s.camera}`);
-      await deps.segments.remove(done.map((s) => s.id));
+      const { done, missing } = await deleteFiles(segments.slice(i, i + CHUNK), segmentTarget, reason);
       deleted += done.length;
       bytesFreed += done.reduce((n, s) => n + (missing.has(s) ? 0 : s.bytes), 0);
     }
@@ -170,12 +189,10 @@ export async function runRetention(deps: RetentionDeps, options: RetentionRunOpt
   let segmentsDeleted = plan.segments.length;
   let snapshotsDeleted = plan.snapshots.length;
   if (!dryRun) {
-    segmentsDeleted = await deleteSegments(plan.segments);
+    segmentsDeleted = await deleteSegments(plan.segments, 'retention');
     snapshotsDeleted = 0;
     for (let i = 0; i < plan.snapshots.length; i += CHUNK) {
-      const batch = plan.snapshots.slice(i, i + CHUNK);
-      const { done } = await deleteFiles(batch, (s) => snapshotPath(deps.snapshotDir, s.eventId), (s) => `snapshot of event ${s.eventId}`);
-      await deps.snapshots.clear(done.map((s) => s.eventId));
+      const { done } = await deleteFiles(plan.snapshots.slice(i, i + CHUNK), snapshotTarget, 'retention');
       snapshotsDeleted += done.length;
     }
   } else {
@@ -203,7 +220,7 @@ export async function runRetention(deps: RetentionDeps, options: RetentionRunOpt
       pressureSegmentsDeleted = pressure.length;
       bytesFreed += pressurePlan.bytes;
     } else {
-      pressureSegmentsDeleted = await deleteSegments(pressure);
+      pressureSegmentsDeleted = await deleteSegments(pressure, 'disk_pressure');
     }
   }
 
@@ -298,12 +315,6 @@ function insideFolder(root: string, relative: string): string | null {
   if (isAbsolute(relative)) return null;
   const path = normalize(join(root, relative));
   return path.startsWith(normalize(root) + sep) ? path : null;
-}
-
-/** Event ids are the snapshot file names; anything else could walk out of the folder. */
-const SAFE_ID = /^[A-Za-z0-9_-]+$/;
-function snapshotPath(dir: string, eventId: string): string | null {
-  return SAFE_ID.test(eventId) ? join(dir, `${eventId}.jpg`) : null;
 }
 
 /** Runs retention at start and then every `intervalMs`, never two at once; `stop` waits for a run in progress. */

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RecordingGapsTable, SegmentsTable } from '../store/schema.js';
 import { normaliseIso } from '../store/time.js';
+import { forgetDeleteIntents, listDeleteIntents, recordDeleteIntents, type DeleteIntent, type PendingDelete } from './pending-deletes.js';
 
 /** One recorded segment file, as the index knows it. */
 export interface Segment {
@@ -43,12 +44,22 @@ export interface SegmentIndex {
   add(segment: Segment): Promise<void>;
   list(query?: SegmentQuery): Promise<readonly Segment[]>;
   get(id: string): Promise<Segment | null>;
-  /** Removes index rows (the caller deletes the files); returns how many existed. */
+  /** Removes index rows and their delete intents, in one transaction (the caller deletes the files); returns how many rows existed. */
   remove(ids: readonly string[]): Promise<number>;
   addGap(gap: RecordingGap): Promise<void>;
   gaps(query: { readonly camera: string; readonly from?: string; readonly to?: string }): Promise<readonly RecordingGap[]>;
   /** Total bytes indexed, per camera. */
   usage(): Promise<ReadonlyMap<string, number>>;
+}
+
+/** Deleting segment files safely (see pending-deletes.ts): the intent first, then the unlink, then `remove`. */
+export interface SegmentDeletions {
+  /** Records that these segments' files are about to be deleted (before the unlink). */
+  intendDelete(items: readonly DeleteIntent[], reason: string, at: string): Promise<void>;
+  /** Forgets intents whose file could not be deleted: the segment stays indexed. */
+  cancelDelete(ids: readonly string[]): Promise<void>;
+  /** Segment deletions begun and not finished (a crash came in between). */
+  pendingDeletes(): Promise<readonly PendingDelete[]>;
 }
 
 const toSegment = (r: Selectable<SegmentsTable>): Segment => ({
@@ -65,7 +76,7 @@ const toSegment = (r: Selectable<SegmentsTable>): Segment => ({
 
 const toGap = (r: Selectable<RecordingGapsTable>): RecordingGap => ({ camera: r.camera_id, start: r.start_at, end: r.end_at, reason: r.reason });
 
-export function createSegmentIndex(db: Kysely<Database>): SegmentIndex {
+export function createSegmentIndex(db: Kysely<Database>): SegmentIndex & SegmentDeletions {
   return {
     async add(s) {
       await db
@@ -99,14 +110,20 @@ export function createSegmentIndex(db: Kysely<Database>): SegmentIndex {
     },
     async remove(ids) {
       if (ids.length === 0) return 0;
-      let removed = 0;
-      // Chunks keep each statement under SQLite's parameter limit.
-      for (let i = 0; i < ids.length; i += 500) {
-        const result = await db.deleteFrom('segments').where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
-        removed += Number(result.numDeletedRows);
-      }
-      return removed;
+      return db.transaction().execute(async (trx) => {
+        let removed = 0;
+        // Chunks keep each statement under SQLite's parameter limit.
+        for (let i = 0; i < ids.length; i += 500) {
+          const result = await trx.deleteFrom('segments').where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
+          removed += Number(result.numDeletedRows);
+        }
+        await forgetDeleteIntents(trx, 'segment', ids);
+        return removed;
+      });
     },
+    intendDelete: (items, reason, at) => recordDeleteIntents(db, 'segment', items, reason, normaliseIso(at, 'delete intent time')),
+    cancelDelete: (ids) => forgetDeleteIntents(db, 'segment', ids),
+    pendingDeletes: () => listDeleteIntents(db, 'segment'),
     async addGap(g) {
       await db
         .insertInto('recording_gaps')

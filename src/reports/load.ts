@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { RuleConfig, VigieConfig } from '../config/schema.js';
+import { SYSTEM_EVENT_TYPES } from '../contracts/event.js';
 import { legalStatus } from '../rules/legal-basis.js';
 import type { Database } from '../store/schema.js';
 import type { ReportCamera, ReportRows } from './statistics.js';
@@ -51,7 +52,9 @@ export function createReportReader(db: Kysely<Database>): ReportReader {
         .selectFrom('events')
         .select(['id', 'camera', 'rule', 'type', 'start_at', 'shadow', 'qualification', 'acknowledged_at', 'dispatched_at'])
         .where('start_at', '>=', from)
-        .where('start_at', '<', to);
+        .where('start_at', '<', to)
+        // A camera going offline is not an alert of the analysis: availability measures it.
+        .where('type', 'not in', SYSTEM_EVENT_TYPES);
       if (cameras) events = events.where('camera', 'in', cameras);
       let actions = db
         .selectFrom('event_actions')
@@ -59,7 +62,8 @@ export function createReportReader(db: Kysely<Database>): ReportReader {
         .select(['event_actions.event_id', 'event_actions.kind', 'event_actions.user_id', 'event_actions.created_at'])
         .where('events.start_at', '>=', from)
         .where('events.start_at', '<', to)
-        .where('events.shadow', '=', 0);
+        .where('events.shadow', '=', 0)
+        .where('events.type', 'not in', SYSTEM_EVENT_TYPES);
       if (cameras) actions = actions.where('events.camera', 'in', cameras);
       let uptime = db.selectFrom('camera_uptime').select(['camera', 'from_at', 'to_at']).where('from_at', '<', to).where('to_at', '>', from);
       if (cameras) uptime = uptime.where('camera', 'in', cameras);

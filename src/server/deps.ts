@@ -1,10 +1,12 @@
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { SessionService } from '../auth/sessions.js';
 import type { VigieConfig } from '../config/schema.js';
+import type { FileSourcePolicy } from '../config/source-policy.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { TrackSnapshot } from '../contracts/track.js';
 import type { CameraHealth } from '../pipeline/health.js';
 import type { EvidenceService } from '../evidence/service.js';
+import type { HealthProbes } from '../metrics/health-checks.js';
 import type { RecordingRuntime } from '../recording/index.js';
 import type { RetentionService } from '../recording/retention-run.js';
 import type { PreviewHub } from '../render/mjpeg.js';
@@ -42,6 +44,12 @@ export interface ServerDeps {
   readonly retention?: RetentionService;
   /** Evidence exports and the instance signing key; absent: the evidence routes answer 503. */
   readonly evidence?: EvidenceService;
+  /** Prometheus metrics (`GET /metrics`) and the token that lets another host read them; absent: the route answers 503. */
+  readonly metrics?: { readonly contentType: string; render(): Promise<string>; readonly token: string | null };
+  /** Database, disk and detector probes of `GET /api/health`; absent: only cameras and recorders are checked. */
+  readonly healthProbes?: HealthProbes;
   /** Folder of the monthly trial reports (`<data>/reports`); absent: the monthly report routes answer 503. */
   readonly reportsDir?: string;
+  /** Which local file sources the API may set (docs/SECURITY.md, "Camera sources allow-list"); absent: none. */
+  readonly fileSources?: FileSourcePolicy;
 }

@@ -19,12 +19,15 @@ export interface LiveHub {
   add(socket: WebSocket, auth: Authenticated): void;
   broadcast(message: LiveMessage): void;
   size(): number;
+  /** Clients cut off since the start because they fell too far behind (metrics). */
+  slowClientsDisconnected(): number;
   closeAll(): void;
 }
 
 /** The logged-in consoles listening on /api/live; each gets only what its role may see. */
 export function createLiveHub(): LiveHub {
   const clients = new Map<WebSocket, Authenticated>();
+  let slowDisconnected = 0;
   return {
     add(socket, auth) {
       clients.set(socket, auth);
@@ -38,12 +41,14 @@ export function createLiveHub(): LiveHub {
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
           socket.terminate();
           clients.delete(socket);
+          slowDisconnected++;
           continue;
         }
         socket.send(text);
       }
     },
     size: () => clients.size,
+    slowClientsDisconnected: () => slowDisconnected,
     closeAll() {
       for (const socket of clients.keys()) socket.close(1001, 'server stopping');
       clients.clear();

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdmin } from '../auth/first-admin.js';
@@ -7,6 +7,9 @@ import { createAccountLockout } from '../auth/account-lockout.js';
 import { createLoginRateLimiter } from '../auth/rate-limit.js';
 import { createSessionService } from '../auth/sessions.js';
 import { emptyConfig, type VigieConfig } from '../config/schema.js';
+import { systemRealPath } from '../config/real-path.js';
+import { allowedDirsFromEnv, apiConfigProblems, trustedFileSources, type FileSourcePolicy } from '../config/source-policy.js';
+import { SYSTEM_RULE_ID } from '../contracts/event.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { TrackSnapshot } from '../contracts/track.js';
 import type { EventChange } from '../events/lifecycle.js';
@@ -19,7 +22,11 @@ import { createRecorderManager, reconcileRecordings, statfsFreeSpace } from '../
 import { createPreviewHub, type PreviewHub } from '../render/mjpeg.js';
 import type { CountRecord } from '../rules/types.js';
 import { renderEventSnapshot } from '../render/snapshot.js';
+import { writeFileDurable } from '../store/durable-fs.js';
+import { createSnapshotGate } from './snapshot-gate.js';
 import { createRetentionService, createSnapshotCatalog, scheduleRetention } from '../recording/retention-run.js';
+import { systemClock as systemTimeClock } from '../time/clock.js';
+import { guardRetentionAgainstClockJumps } from '../time/retention-clock-guard.js';
 import { createEvidenceService } from '../evidence/service.js';
 import { createSegmentIndex } from '../recording/segment-index.js';
 import { createConfigRepository, createRepositories, openDatabase, type Repositories, type StoreDatabase } from '../store/index.js';
@@ -28,6 +35,7 @@ import { openSecretBox } from '../security/secret-key.js';
 import { isShadowEvent } from '../store/event-codec.js';
 import { createEnginePool } from '../vision/detect/engine.js';
 import type { DetectorPool, DetectorPoolStats } from '../vision/detect/pool.js';
+import { countRetentionRuns, createVigieMetrics, databasePing, metricsTokenFromEnv, segmentTotalsOf } from '../metrics/index.js';
 import { createHttpServer } from './app.js';
 import type { CameraRuntime, ServerDeps } from './deps.js';
 import { createLiveHub } from './live-hub.js';
@@ -65,6 +73,13 @@ export interface StartOptions {
   readonly onEvent?: (change: EventChange) => void;
   /** Every frame's result once the cameras have handled it (measurement, `vigie bench`); must not throw. */
   readonly onFrame?: (result: FrameResult) => void;
+  /** Token another host must send to read GET /metrics; default env VIGIE_METRICS_TOKEN (docs/MONITORING.md). */
+  readonly metricsToken?: string;
+  /**
+   * Folders whose files the API may set as camera sources (`--allow-file-sources`, added to
+   * VIGIE_ALLOW_FILE_SOURCES); file sources of `config` are always allowed (docs/SECURITY.md).
+   */
+  readonly allowFileSources?: readonly string[];
 }
 
 export interface RunningVigie {
@@ -91,6 +106,11 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
   };
   try {
     const config = await loadConfig(repos, options);
+    const fileSources = await fileSourcePolicy(repos, options);
+    const untrusted = apiConfigProblems(config, fileSources, systemRealPath);
+    if (untrusted.length > 0) {
+      throw new StartError(`the stored configuration has file sources set through the API that are no longer allowed: ${untrusted.join('; ')} (or import a config file with --config)`);
+    }
     const hasher = createPasswordHasher(options.argon2);
     const sessions = createSessionService({ store: repos.sessions, users: repos.users, hasher, limiter: createLoginRateLimiter({ now: Date.now }), lockout: createAccountLockout({ now: Date.now }), now: Date.now });
     await ensureFirstAdmin({ users: repos.users, hasher, envPassword: process.env.VIGIE_ADMIN_PASSWORD, print: options.print });
@@ -107,7 +127,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     const recordingsDir = join(dataDir, 'recordings');
     await mkdir(recordingsDir, { recursive: true });
     const segmentIndex = createSegmentIndex(store.db);
-    const reconciled = await reconcileRecordings({ recordingsDir, index: segmentIndex, audit: repos.audit, clock: Date.now });
+    const reconciled = await reconcileRecordings({ recordingsDir, index: segmentIndex, snapshots: { dir: snapshotDir, catalog: createSnapshotCatalog(store.db) }, audit: repos.audit, clock: Date.now });
     if (reconciled.actions.length > 0) {
       const counts = new Map<string, number>();
       for (const a of reconciled.actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
@@ -118,20 +138,46 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     resources.push(() => recorders.stop());
 
     const live = createLiveHub();
+    // Metrics (docs/MONITORING.md): read from these ports at scrape time; frames, events and detections counted as they happen.
+    let minFreeMb = config.recording.min_free_mb;
+    const metrics = createVigieMetrics(
+      {
+        cameras: () => supervisors.health(),
+        sourceStats: (id) => supervisors.get(id)?.sourceStats() ?? null,
+        dropCounts: (id) => supervisors.get(id)?.dropCounts() ?? null,
+        detector: () => pool?.stats() ?? null,
+        recorders: () => recorders.status(),
+        liveClients: () => live.size(),
+        liveSlowClientsDisconnected: () => live.slowClientsDisconnected(),
+        folders: [{ name: 'recordings', path: recordingsDir }, { name: 'data', path: dataDir }],
+        freeSpace: statfsFreeSpace,
+        segmentTotals: segmentTotalsOf(store.db),
+        databaseFile: store.engine === 'sqlite' ? store.location : null,
+      },
+      { version: VIGIE_VERSION },
+    );
+    pool?.onDetection((ms) => metrics.observeDetection(ms));
     const previews = new Map<string, PreviewHub>();
     const latest = new Map<string, { image: RgbFrame; tracks: readonly TrackSnapshot[] }>();
     const cameraConfig = new Map(config.cameras.map((c) => [c.id, c]));
     const lastPush = new Map<string, { state: string; at: number }>();
     /** Event snapshots being rendered, by event id. */
     const pendingSnapshots = new Map<string, Promise<void>>();
+    // An opened event's row is written once its snapshot is durable (docs/STORAGE.md), waiting 2 s at most.
+    const snapshotGate = createSnapshotGate(2_000);
     // One queue for every write: events are stored in the order they happened, each before it is announced.
     let writes: Promise<void> = Promise.resolve();
 
     const persist = (change: EventChange): void => {
       const { event } = change;
+      metrics.recordEventChange(change);
       writes = writes
         .then(async () => {
-          const { change: stored, stored: item } = await repos.events.upsert({ ...event, snapshot: `/api/events/${event.id}/snapshot.jpg` });
+          // A camera_offline event has no picture (the camera sent none): nothing to wait for.
+          const system = event.rule === SYSTEM_RULE_ID;
+          if (change.kind === 'opened' && !system) await snapshotGate.settled(event.id);
+          const snapshot = system ? null : `/api/events/${event.id}/snapshot.jpg`;
+          const { change: stored, stored: item } = await repos.events.upsert({ ...event, snapshot });
           // Shadow events are stored to measure their rule, never pushed to operators.
           if (stored !== 'unchanged' && !isShadowEvent(event)) live.broadcast({ type: 'event', change: change.kind, item });
           options.onEvent?.(change);
@@ -175,6 +221,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       onLog: options.print,
       onFrame: (result, image) => {
         const cameraId = result.frame.cameraId;
+        metrics.recordFrame(cameraId, result);
         // Frame buffers are never reused by the frame source, so keeping the last one is safe.
         latest.set(cameraId, { image, tracks: result.tracks.tracks });
         void previews.get(cameraId)?.publish(image, result.tracks.tracks);
@@ -183,15 +230,15 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
           if (change.kind !== 'opened' || !camera) continue;
           const id = change.event.id;
           const path = join(snapshotDir, `${id}.jpg`);
-          // Written under a temporary name then renamed, so a reader never sees half a JPEG;
+          // Written under a temporary name, fsynced, then renamed, so neither a reader nor a restart sees half a JPEG;
           // the snapshot route waits for a render still in progress (the console asks as soon as the alert arrives).
           const rendering = renderEventSnapshot(image, change.event, result.tracks.tracks, camera)
-            .then(async (jpeg) => {
-              await writeFile(`${path}.part`, jpeg);
-              await rename(`${path}.part`, path);
-            })
+            .then((jpeg) => writeFileDurable(path, jpeg))
             .catch((err: unknown) => options.print(`snapshot of event ${id} failed: ${String(err)}`))
-            .finally(() => pendingSnapshots.delete(id));
+            .finally(() => {
+              pendingSnapshots.delete(id);
+              snapshotGate.settle(id);
+            });
           pendingSnapshots.set(id, rendering);
         }
         options.onFrame?.(result);
@@ -204,6 +251,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       async apply(next) {
         await supervisors.apply(next);
         await recorders.apply(next);
+        minFreeMb = next.recording.min_free_mb;
         cameraConfig.clear();
         for (const c of next.cameras) {
           cameraConfig.set(c.id, c);
@@ -220,18 +268,24 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
 
     // Retention under the law: at start, then hourly; one run at a time (shared with POST /api/retention/run).
     // (recordingsDir is created above, with the recorders.)
-    const retention = createRetentionService({
-      segments: segmentIndex,
-      holds: repos.holds,
-      snapshots: createSnapshotCatalog(store.db),
-      audit: repos.audit,
-      config: async () => (await repos.config.current())?.config ?? emptyConfig(),
-      recordingsDir,
-      snapshotDir,
-    });
+    // A wall clock that jumps forward must not expire all footage: the hourly run checks it (src/time/retention-clock-guard.ts).
+    const guardedRetention = guardRetentionAgainstClockJumps(
+      countRetentionRuns(createRetentionService({
+        segments: segmentIndex,
+        holds: repos.holds,
+        snapshots: createSnapshotCatalog(store.db),
+        audit: repos.audit,
+        config: async () => (await repos.config.current())?.config ?? emptyConfig(),
+        recordingsDir,
+        snapshotDir,
+      }), metrics),
+      { clock: systemTimeClock, audit: repos.audit, print: options.print },
+    );
+    const retention = guardedRetention.service;
     const retentionSchedule = scheduleRetention(
       async () => {
-        const summary = await retention.run({ trigger: 'schedule' });
+        const summary = await guardedRetention.runScheduled();
+        if (!summary) return;
         if (summary.alert) options.print(`retention: ${summary.alert.message}`);
         for (const error of summary.errors) options.print(`retention: ${error}`);
       },
@@ -278,6 +332,14 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       now: Date.now,
       recordings: { index: segmentIndex, recordingsDir, status: () => recorders.status() },
       reportsDir,
+      fileSources,
+      metrics: { contentType: metrics.contentType, render: () => metrics.render(), token: options.metricsToken ?? metricsTokenFromEnv(process.env) },
+      healthProbes: {
+        pingDatabase: databasePing(store.db),
+        recordingsFreeBytes: () => statfsFreeSpace(recordingsDir),
+        minFreeMb: () => minFreeMb,
+        detector: () => pool?.stats() ?? null,
+      },
     };
     const app = await createHttpServer(deps, { ...(options.tls ? { tls: options.tls } : {}), ...(options.httpLog ? { logger: { stream: options.httpLog } } : {}) });
     resources.push(async () => {
@@ -316,6 +378,18 @@ async function openRepositories(store: StoreDatabase, dataDir: string, print: (l
     await store.close();
     throw err instanceof SecretKeyError ? new StartError(err.message) : err;
   }
+}
+
+/**
+ * Which file sources the API may set: inside the folders the IT admin allowed, or, per camera, the one
+ * of the config file given now or last imported (a version saved by no user). A file source saved
+ * through the API is never in that set, so a restart cannot make it trusted.
+ */
+async function fileSourcePolicy(repos: Repositories, options: StartOptions): Promise<FileSourcePolicy> {
+  const allowedDirs = [...(options.allowFileSources ?? []), ...allowedDirsFromEnv(process.env.VIGIE_ALLOW_FILE_SOURCES)];
+  if (options.config) return { allowedDirs, trusted: trustedFileSources(options.config) };
+  const imported = (await repos.config.history(Number.MAX_SAFE_INTEGER)).find((v) => v.createdBy === null);
+  return { allowedDirs, trusted: trustedFileSources(imported ? (await repos.config.get(imported.version))?.config : null) };
 }
 
 /** The database is the source of truth; a config file given at start is imported as a new version when it differs. */

@@ -26,6 +26,7 @@ export interface Database {
   access_requests: AccessRequestsTable;
   camera_uptime: CameraUptimeTable;
   incidents: IncidentsTable;
+  pending_deletes: PendingDeletesTable;
 }
 
 export interface ConfigVersionsTable {
@@ -183,6 +184,19 @@ export interface CountsTable {
   peak: number;
   /** Analysed frames the row covers (weights occupancy means when parts of a bucket merge). */
   frames: number;
+}
+
+/** A deletion of a footage file under way: written before the unlink, removed with the rows that pointed at the file. */
+export interface PendingDeletesTable {
+  id: Generated<number>;
+  /** 'segment' or 'snapshot'. */
+  kind: string;
+  /** The segment id, or the event id of a snapshot. */
+  ref_id: string;
+  /** Relative to the recordings folder (segments) or the snapshots folder (snapshots). */
+  path: string;
+  reason: string;
+  created_at: string;
 }
 
 /** One recorded segment file (`src/recording`): times of its first and last frame, its size and SHA-256. */

@@ -49,11 +49,16 @@ const EVENT_DETAIL_FIELDS = [
   'zone', 'line', 'direction', 'lamp', 'shadow', 'occurrences', 'static_s', 'area', 'person_left', 'score', 'dwell_s',
   'stopped_s', 'still_s', 'parked_s', 'aspect', 'speed_kmh', 'limit_kmh', 'method', 'vehicles', 'people', 'present',
   'fill', 'distance', 'angle_deg', 'reason', 'count', 'density',
+  // camera_offline system events (src/pipeline/offline-event.ts): the camera's state, no person.
+  'last_error', 'last_frame_at', 'closed_by', 'offline_s',
 ];
 /** Camera views and health (src/pipeline/health.ts, GET /api/cameras, GET /api/health). */
 const HEALTH_FIELDS = [
   'health', 'state', 'reason', 'since', 'lastFrameAt', 'analysisFps', 'targetFps', 'framesDropped', 'restarts',
-  'lastError', 'cameras', 'status', 'version', 'loop',
+  'lastError', 'offlineReason', 'cameras', 'status', 'version', 'loop',
+  // GET /api/health checks (docs/MONITORING.md): server facts, no person in them.
+  'checks', 'database', 'disk', 'minFreeBytes', 'ready', 'recorders', 'lastSegmentAt', 'error',
+  'clockJumps', 'lastClockJump', 'direction', 'seconds',
 ];
 /** Configuration versions (GET /api/config, /api/config/history); the keys of the config itself come from its schema below. */
 const CONFIG_VERSION_FIELDS = ['config', 'versions', 'origin', 'createdAt', 'createdBy'];

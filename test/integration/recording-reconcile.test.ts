@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/recording/finalize.js';
 import { segmentRelativePath } from '../../src/recording/layout.js';
 import { reconcileRecordings } from '../../src/recording/reconcile.js';
-import { createSegmentIndex, type SegmentIndex } from '../../src/recording/segment-index.js';
+import { createSegmentIndex, type SegmentDeletions, type SegmentIndex } from '../../src/recording/segment-index.js';
 import { openTestStore, type TestStore } from '../unit/store/helpers.js';
 import { datasetFile } from '../helpers/datasets.js';
 
@@ -13,7 +13,7 @@ const clip = datasetFile('intel-sample-videos/car-detection.mp4');
 
 describe.skipIf(clip.missing)('start-up reconciliation of the index with the recordings folder', () => {
   let t: TestStore;
-  let index: SegmentIndex;
+  let index: SegmentIndex & SegmentDeletions;
   let dir: string;
   let realTs: string;
   beforeEach(async () => {

@@ -123,8 +123,11 @@ beforeAll(async () => {
     E10: event('E10', 'parvis', 'pelouse', 'intrusion', '2026-03-30T22:00:00.000Z'), // at `to`: outside
     S1: event('S1', 'parvis', 'attroupement', 'gathering', '2026-03-28T10:00:00.000Z', true),
     S2: event('S2', 'parvis', 'attroupement', 'gathering', '2026-03-29T10:00:00.000Z', true),
+    // Vigie's own alert about a camera (not an analysis alert): in no figure below, although acknowledged.
+    O1: { ...event('O1', 'parvis', 'system', 'camera_offline', '2026-03-29T09:00:00.000Z'), details: { reason: 'unreachable' } },
   };
   for (const e of Object.values(E)) await repos.events.upsert(e);
+  await repos.events.applyAction('O1', { kind: 'ack', userId: ids.claire });
 
   const act = async (at: number, eventId: string, action: Parameters<typeof repos.events.applyAction>[1]): Promise<void> => {
     clock = at;

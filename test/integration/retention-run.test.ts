@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runRetentionCommand } from '../../src/cli/commands/retention.js';
 import { configSchema } from '../../src/config/schema.js';
 import { createRetentionService, createSnapshotCatalog, formatRetentionSummary, runRetention, type RetentionDeps } from '../../src/recording/retention-run.js';
-import { createSegmentIndex, type Segment, type SegmentIndex } from '../../src/recording/segment-index.js';
+import { createSegmentIndex, type Segment, type SegmentDeletions, type SegmentIndex } from '../../src/recording/segment-index.js';
 import { makeEvent, openTestStore, type TestStore } from '../unit/store/helpers.js';
 
 const DAY = 86_400_000;
@@ -14,7 +14,7 @@ const START = Date.parse('2026-03-01T00:00:00.000Z');
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 let t: TestStore;
-let index: SegmentIndex;
+let index: SegmentIndex & SegmentDeletions;
 let recordingsDir: string;
 let snapshotDir: string;
 

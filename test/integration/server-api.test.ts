@@ -40,7 +40,7 @@ let vigie: RunningVigie;
 const sessions = new Map<Role, Session>();
 
 async function start(): Promise<RunningVigie> {
-  return startVigie({ dataDir: dir, port: 0, host: '127.0.0.1', detectorPool: false, argon2: ARGON2, print: () => undefined });
+  return startVigie({ dataDir: dir, port: 0, host: '127.0.0.1', detectorPool: false, argon2: ARGON2, print: () => undefined, allowFileSources: [dir] });
 }
 
 async function login(username: string, password = PASSWORD): Promise<Session> {
@@ -189,7 +189,8 @@ describe('configuration', () => {
   });
 
   it('adds, changes and removes a camera as new versions, applied to the running cameras', async () => {
-    const camera = { id: 'couloir', source: '/nonexistent/couloir.mp4', detect: { backend: 'motion' } };
+    // A file the API may set: the folder is allowed at start (docs/SECURITY.md, "Camera sources allow-list").
+    const camera = { id: 'couloir', source: join(dir, 'couloir.mp4'), detect: { backend: 'motion' } };
     const added = await call('POST', '/api/cameras', 'supervisor', { camera });
     expect(added.statusCode, added.body).toBe(201);
     expect((await call('POST', '/api/cameras', 'supervisor', { camera })).statusCode).toBe(409);

@@ -51,6 +51,20 @@ describe('detector pool (fake worker)', () => {
     expect((await accepted!).map((d) => d[0]?.box[0])).toEqual([2, 3]);
   });
 
+  it('always takes a live frame when a worker is idle, even when the recent pace is slower than maxQueueDelayMs', async () => {
+    // The fake takes >= 20 ms: slower than the 5-ms bound. A pool that judged only by the pace would
+    // refuse every frame from now on and never measure a faster pace again (cameras stuck at 0 fps).
+    pool = await createDetectorPool({ size: 1, queueCapacity: 10, maxQueueDelayMs: 5, workerModule: FAKE_WORKER });
+    await pool.detect(frame(1));
+    for (let i = 0; i < 3; i++) {
+      const idle = pool.tryDetect(frame(30 + i));
+      expect(idle).not.toBeNull();
+      expect(pool.tryDetect(frame(40 + i))).toBeNull(); // the worker is busy: waiting would be too late
+      expect(await firstByteSeen(idle)).toBe(30 + i);
+    }
+    expect(pool.stats()).toMatchObject({ completed: 4, dropped: 3 });
+  });
+
   it('makes detect() wait for room when the queue is full (back-pressure)', async () => {
     pool = await createDetectorPool({ size: 1, queueCapacity: 1, workerModule: FAKE_WORKER });
     const a = pool.detect(frame(10));

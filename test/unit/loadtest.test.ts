@@ -102,7 +102,7 @@ describe('frame counters', () => {
 });
 
 function health(camera: string, framesDropped: number, restarts = 0): CameraHealth {
-  return { camera, state: 'running', since: '', lastFrameAt: null, analysisFps: 5, targetFps: 5, framesDropped, restarts, lastError: null };
+  return { camera, state: 'running', since: '', lastFrameAt: null, analysisFps: 5, targetFps: 5, framesDropped, restarts, lastError: null, offlineReason: null };
 }
 function pool(completed: number, dropped: number, detectMsTotal: number): DetectorPoolStats {
   return { size: 2, ready: 2, busy: 0, queued: 0, waiting: 0, completed, failed: 0, dropped, restarts: 0, detectMsTotal };

@@ -7,7 +7,7 @@ import { isDiskFullError } from '../../src/recording/disk-space.js';
 describe('recorder argv', () => {
   it('copies the first video stream of a looped file, read in real time, into MPEG-TS segments listed on stdout', () => {
     expect(buildSegmentArgs({ source: '/v/demo.mp4', segmentS: 60, outputPattern: '/rec/gare/.incoming/1-%06d.ts.part', loop: true })).toEqual([
-      '-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', '/v/demo.mp4',
+      '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file', '-re', '-stream_loop', '-1', '-i', '/v/demo.mp4',
       '-map', '0:v:0', '-an', '-c', 'copy', '-f', 'segment', '-segment_time', '60', '-segment_format', 'mpegts',
       '-reset_timestamps', '1', '-segment_list', 'pipe:1', '-segment_list_type', 'csv', '/rec/gare/.incoming/1-%06d.ts.part',
     ]);
@@ -15,7 +15,7 @@ describe('recorder argv', () => {
 
   it('opens a camera over RTSP/TCP with a socket timeout, never with -re or a loop', () => {
     const args = buildSegmentArgs({ source: 'rtsp://u:p@cam/stream', segmentS: 10, outputPattern: '/r/%06d.ts.part' });
-    expect(args.slice(0, 9)).toEqual(['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', 'rtsp://u:p@cam/stream']);
+    expect(args.slice(0, 11)).toEqual(['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'rtsp,rtsps,rtp,srtp,udp,tcp,tls', '-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', 'rtsp://u:p@cam/stream']);
     expect(args).not.toContain('-re');
     expect(() => buildSegmentArgs({ source: 'rtsp://cam/s', segmentS: 10, outputPattern: '/r/%06d.ts', loop: true })).toThrow(/loop applies to files only/);
   });

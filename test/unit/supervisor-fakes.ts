@@ -25,9 +25,10 @@ export class FakeFrameSource implements FrameSource {
     this.pid = pid;
   }
 
-  push(frame: RgbFrame): void {
+  /** Delivers a frame; the source reports `running` first unless `keepState` (a frozen or corrupt stream still delivers). */
+  push(frame: RgbFrame, keepState = false): void {
     this.framesRead += 1;
-    if (this.state !== 'running') this.setState('running');
+    if (this.state !== 'running' && !keepState) this.setState('running');
     this.queue.push(frame);
     this.wake();
   }
@@ -68,6 +69,9 @@ export class FakeFrameSource implements FrameSource {
       lastFrameWallMs: null,
       lastError: null,
       ffmpegPid: this.stopped ? null : this.pid,
+      decodeErrors: 0,
+      frozenRestarts: 0,
+      corruptRestarts: 0,
     };
   }
 

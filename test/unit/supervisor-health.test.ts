@@ -12,7 +12,7 @@ import {
 } from '../../src/pipeline/health.js';
 
 const T0 = Date.UTC(2026, 0, 15, 22, 0, 0);
-const POLICY: HealthPolicy = { windowMs: 10_000, minFpsRatio: 0.8, maxDroppedRatio: 0.05, offlineAfterMs: 15_000 };
+const POLICY: HealthPolicy = { windowMs: 10_000, minFpsRatio: 0.8, maxDroppedRatio: 0.05, offlineAfterMs: 15_000, firstFrameTimeoutMs: 15_000 };
 const FPS = 5;
 
 /** Analysed frames every `1000 / fps` ms over [fromS, toS) seconds after T0. */

@@ -172,6 +172,125 @@ describe('camera supervisor', () => {
     await supervisor.stop();
   });
 
+  describe('camera_offline events', () => {
+    /** The default health policy (offline after 8 s), a short window. */
+    const live = (options: Partial<CameraSupervisorOptions> = {}) => harness({ healthPolicy: { windowMs: 5000 }, ...options });
+    const offlineChanges = (events: readonly EventChange[]) => events.filter((c) => c.event.type === 'camera_offline');
+    /** Advances 1 s at a time until a camera_offline event opens; returns the ms it took (fails after 30 s). */
+    async function untilOffline(events: readonly EventChange[]): Promise<number> {
+      for (let waited = 1000; waited <= 30_000; waited += 1000) {
+        await pass(1000);
+        if (offlineChanges(events).some((c) => c.kind === 'opened')) return waited;
+      }
+      throw new Error('no camera_offline event within 30 s');
+    }
+
+    it('raises one within 10 s of the stream going away, and closes it when frames return', async () => {
+      const { supervisor, sources, events } = live();
+      supervisor.start();
+      await pass();
+      await feed(sources, 6, grey);
+      const lastFrameAt = supervisor.health().lastFrameAt;
+      sources.latest().setState('reconnecting', 'connection refused by rtsp://admin:secret@10.0.0.5/s1');
+      expect(await untilOffline(events)).toBeLessThanOrEqual(10_000);
+      const [opened] = offlineChanges(events);
+      expect(opened?.event).toMatchObject({
+        camera: 'cam',
+        rule: 'system',
+        type: 'camera_offline',
+        severity: 'high',
+        end: null,
+        start_time: lastFrameAt,
+        track_ids: [],
+        snapshot: null,
+        details: { reason: 'unreachable', last_error: expect.stringContaining('rtsp://***@10.0.0.5') as string },
+      });
+      expect(supervisor.health()).toMatchObject({ state: 'offline', offlineReason: 'unreachable' });
+      // Still away: no second event.
+      await pass(20_000);
+      expect(offlineChanges(events)).toHaveLength(1);
+      await feed(sources, 3, grey, 100);
+      const closed = offlineChanges(events).at(-1);
+      expect(closed?.kind).toBe('closed');
+      expect(closed?.event.id).toBe(opened?.event.id);
+      expect(closed?.event.details).toMatchObject({ closed_by: 'back_online' });
+      // From the last frame to the return: at least the 20 s waited after the event opened.
+      expect(closed?.event.details.offline_s).toBeGreaterThanOrEqual(20);
+      expect(supervisor.health().offlineReason).toBeNull();
+      await supervisor.stop();
+      expect(offlineChanges(events)).toHaveLength(2);
+    });
+
+    it('raises one for a stream that stays connected but sends nothing (reason no_frames)', async () => {
+      const { supervisor, sources, events } = live();
+      supervisor.start();
+      await pass();
+      await feed(sources, 6, grey);
+      expect(await untilOffline(events)).toBeLessThanOrEqual(10_000);
+      expect(offlineChanges(events)[0]?.event.details.reason).toBe('no_frames');
+      await supervisor.stop();
+    });
+
+    it('treats a frozen image as offline at once, although frames keep coming', async () => {
+      const { supervisor, sources, events } = live();
+      supervisor.start();
+      await pass();
+      let seq = await feed(sources, 6, grey);
+      sources.latest().setState('frozen', 'the image has not changed for 20 s');
+      for (let i = 0; i < 30; i++) {
+        sources.latest().push(grey(seq++), true);
+        await pass(100);
+      }
+      expect(supervisor.health()).toMatchObject({ state: 'offline', offlineReason: 'frozen', lastError: expect.stringContaining('the image has not changed for 20 s') as string });
+      expect(offlineChanges(events).map((c) => [c.kind, c.event.details.reason])).toEqual([['opened', 'frozen']]);
+      sources.latest().setState('running');
+      await feed(sources, 3, grey, seq);
+      expect(offlineChanges(events).map((c) => c.kind)).toEqual(['opened', 'closed']);
+      await supervisor.stop();
+    });
+
+    it('shows corrupt video as degraded, not offline, while frames are analysed', async () => {
+      const { supervisor, sources, events } = live();
+      supervisor.start();
+      await pass();
+      let seq = await feed(sources, 6, grey);
+      sources.latest().setState('corrupt', '12 decoder errors in 10 s');
+      for (let i = 0; i < 100; i++) {
+        sources.latest().push(grey(seq++), true);
+        await pass(100);
+      }
+      expect(supervisor.health()).toMatchObject({ state: 'degraded', lastError: expect.stringContaining('12 decoder errors in 10 s') as string });
+      expect(offlineChanges(events)).toEqual([]);
+      await supervisor.stop();
+    });
+
+    it('closes an open one when the supervisor stops (closed_by shutdown)', async () => {
+      const { supervisor, sources, events } = live();
+      supervisor.start();
+      await pass();
+      await feed(sources, 2, grey);
+      await untilOffline(events);
+      await supervisor.stop();
+      expect(offlineChanges(events).map((c) => [c.kind, c.event.details.closed_by ?? null])).toEqual([
+        ['opened', null],
+        ['closed', 'shutdown'],
+      ]);
+    });
+  });
+
+  it('coasts a frame whose detection failed (a detector worker crashed) without reopening the stream', async () => {
+    const pool = scriptedPool({ fail: (call) => call === 3 });
+    const { supervisor, sources } = harness({ detector: pool, camera: camera({ detect: { fps: FPS, width: 64, backend: 'model', motion_gating: false } }) });
+    supervisor.start();
+    await pass();
+    await feed(sources, 2, grey);
+    expect(sources.opened).toHaveLength(1);
+    expect(supervisor.dropCounts()).toEqual({ source_queue_full: 0, detector_busy: 0, detector_failed: 1 });
+    expect(supervisor.health()).toMatchObject({ framesDropped: 1, restarts: 0 });
+    expect(pool.calls).toBeGreaterThan(10);
+    await supervisor.stop();
+  });
+
   it('counts the frames the busy detector pool refused', async () => {
     const pool = scriptedPool({ busy: (call) => call % 2 === 1 });
     const { supervisor, sources } = harness({ detector: pool, camera: camera({ detect: { fps: FPS, width: 64, backend: 'model', motion_gating: false } }) });

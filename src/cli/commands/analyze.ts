@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import type { AnalyzeCliOptions } from '../main.js';
 import { loadConfigFile } from '../../config/load.js';
 import type { VigieEvent } from '../../contracts/event.js';
@@ -7,7 +6,7 @@ import type { AnalysisSummary } from '../../pipeline/summary.js';
 import { createCameraRules } from '../../rules/registry.js';
 import { chooseCamera, chooseDetector } from '../camera-choice.js';
 import { UserError } from '../errors.js';
-import { writeLines } from '../output.js';
+import { linesText, writeLines, writeOutFile } from '../output.js';
 import { analyzeAndRecord, analyzeWithProgress, cachedTracks, pixelRules, resolveRun, tracksKey, type TracksRun } from '../tracks-cache.js';
 
 /** `vigie analyze <video> --config <yaml>`: offline analysis, one JSON event per line. */
@@ -25,7 +24,7 @@ export async function runAnalyze(video: string, opts: AnalyzeCliOptions): Promis
   const outcome = opts.tracksCache === undefined ? await analyzeWithProgress(run, await resolveRun(run), 'analyze') : await analyzeFromCache(run);
 
   const lines = outcome.events.map((e) => JSON.stringify(e));
-  if (opts.out) await writeLines(createWriteStream(opts.out), lines);
+  if (opts.out) await writeOutFile(opts.out, linesText(lines));
   else await writeLines(process.stdout, lines);
   if (opts.json) process.stdout.write(`${JSON.stringify(outcome.summary)}\n`);
   else process.stderr.write(formatSummary(video, outcome.summary));

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { DemoCliOptions } from '../main.js';
@@ -102,6 +102,8 @@ export async function runDemo(opts: DemoCliOptions): Promise<void> {
     dataDir: opts.data,
     config,
     configOrigin: 'examples/demo.yaml',
+    // The demo clip's folder: a camera added in the console may use the demo footage too.
+    allowFileSources: [dirname(footage)],
     port: opts.port,
     host: opts.host,
     print,

@@ -40,6 +40,7 @@ export async function runStart(opts: StartCliOptions): Promise<void> {
     ...(opts.config ? { config: loadConfigFile(opts.config), configOrigin: opts.config } : {}),
     port: opts.port,
     host: opts.host,
+    allowFileSources: opts.allowFileSources,
     print,
   });
   print(`Vigie is running: console at ${running.url}/ (API at ${running.url}/api, health at ${running.url}/api/health). Ctrl-C stops.`);

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import type { TrackCliOptions } from '../main.js';
 import type { ObjectClass } from '../../contracts/classes.js';
 import { formatMotRow, trackFrameToMotRows } from '../../eval/mot-io.js';
@@ -6,7 +5,7 @@ import { estimateFrameCount, probeSource } from '../../media/ffprobe.js';
 import { runAnalysisSession } from '../../pipeline/analysis-session.js';
 import { chooseCamera, chooseDetector, defaultCamera } from '../camera-choice.js';
 import { createProgress } from '../progress.js';
-import { writeLines } from '../output.js';
+import { linesText, writeLines, writeOutFile } from '../output.js';
 
 /**
  * `vigie track <video>`: people's tracks in MOT Challenge text, frames counted
@@ -39,7 +38,8 @@ export async function runTrack(video: string, opts: TrackCliOptions): Promise<vo
       progress.update(r.frame.seq + 1, { fps: ((r.frame.seq + 1) / elapsedS).toFixed(1), events: 0 });
     },
   }).finally(() => progress.stop());
-  await writeLines(opts.out ? createWriteStream(opts.out) : process.stdout, rows);
+  if (opts.out) await writeOutFile(opts.out, linesText(rows));
+  else await writeLines(process.stdout, rows);
   const s = outcome.summary;
   process.stderr.write(`${video}: ${s.frames} frames in ${s.elapsed_s} s (${s.speed_fps} frames/s), ${s.tracks} tracks, ${rows.length} boxes\n`);
 }

@@ -4,6 +4,8 @@ import { can } from '../../auth/roles.js';
 import { diffConfig, summariseConfigChange } from '../../audit/config-summary.js';
 import { ConfigError, parseConfig } from '../../config/load.js';
 import { emptyConfig, type CameraConfig, type VigieConfig } from '../../config/schema.js';
+import { systemRealPath } from '../../config/real-path.js';
+import { NO_FILE_SOURCES, apiConfigProblems } from '../../config/source-policy.js';
 import { redactUrl } from '../../media/redact.js';
 import { assertRunnableCamera } from '../../pipeline/camera-changes.js';
 import { cameraHealth, initialHealth, type CameraHealth } from '../../pipeline/health.js';
@@ -60,6 +62,9 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
       if (err instanceof ConfigError) throw new HttpError(400, 'INVALID_INPUT', err.problems.map((p) => `body.config.${p}`).join('; ') || err.message);
       throw err;
     }
+    // Local files only where the IT admin allowed them: the console's admin role is not the machine's admin.
+    const sourceProblems = apiConfigProblems(config, deps.fileSources ?? NO_FILE_SOURCES, systemRealPath);
+    if (sourceProblems.length > 0) throw new HttpError(400, 'INVALID_INPUT', sourceProblems.map((p) => `body.config.${p}`).join('; '));
     try {
       for (const camera of config.cameras) if (camera.enabled) assertRunnableCamera(camera, true);
     } catch (err) {

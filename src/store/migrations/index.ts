@@ -8,6 +8,7 @@ import { recordingMigration } from './0004_recording.js';
 import { accessRequestsMigration } from './0005_access_requests.js';
 import { countOccurrenceMigration } from './0006_count_occurrence.js';
 import { trialReportsMigration } from './0007_trial_reports.js';
+import { pendingDeletesMigration } from './0008_pending_deletes.js';
 
 /**
  * Every migration, in order. Names sort in execution order (`0001_initial`,
@@ -22,6 +23,7 @@ export function storeMigrations(flavour: SchemaFlavour): Readonly<Record<string,
     '0005_access_requests': accessRequestsMigration(),
     '0006_count_occurrence': countOccurrenceMigration(),
     '0007_trial_reports': trialReportsMigration(),
+    '0008_pending_deletes': pendingDeletesMigration(flavour),
   };
 }
 

@@ -105,6 +105,8 @@ export interface DetectorPool extends Detector {
    */
   tryDetectAll(frames: readonly DetectorFrame[], options?: PoolDetectOptions): Promise<Detection[][]> | null;
   stats(): DetectorPoolStats;
+  /** Calls `listener` with each completed detection's worker time in ms (metrics); returns the unsubscribe. */
+  onDetection(listener: (detectMs: number) => void): () => void;
   /** Terminates every worker; frames not yet answered are rejected. Idempotent. */
   close(): Promise<void>;
 }
@@ -213,11 +215,17 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
   let name = backend as string;
   let flexibleInput: FlexibleInput | undefined;
   const counters = { completed: 0, failed: 0, dropped: 0, restarts: 0, detectMsTotal: 0 };
+  const detectionListeners = new Set<(detectMs: number) => void>();
 
   const hasRoom = () => held + reserved < maxHeld;
-  /** Room for `count` more live frames: memory bound, and finished within `maxQueueDelayMs` by the recent pace. */
+  /**
+   * Room for `count` more live frames: memory bound, and finished within `maxQueueDelayMs` by the
+   * recent pace — unless a worker is idle. Without that exception a machine slowed down once (one
+   * detection slower than the bound) would refuse every frame for ever: no detection would run
+   * again to bring the measured pace back down, and every camera would stay at 0 fps (seen in the soak run).
+   */
   const liveRoomFor = (count: number): boolean =>
-    held + reserved + count <= maxHeld && (meanDetectMs === undefined || ((held + count) * meanDetectMs) / size <= maxQueueDelayMs);
+    held + reserved + count <= maxHeld && (held < size || meanDetectMs === undefined || ((held + count) * meanDetectMs) / size <= maxQueueDelayMs);
 
   function wakeWaiters(): void {
     while (waiters.length > 0 && hasRoom()) {
@@ -287,6 +295,7 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
         recycle(msg.buffer);
         if (msg.type === 'result') {
           counters.detectMsTotal += msg.detectMs;
+          for (const listener of detectionListeners) listener(msg.detectMs);
           meanDetectMs = meanDetectMs === undefined ? msg.detectMs : meanDetectMs + (msg.detectMs - meanDetectMs) * DETECT_MS_SMOOTHING;
           settle(job, { detections: job.offsetX === 0 && job.offsetY === 0 ? msg.detections : msg.detections.map((d) => shiftDetection(d, job.offsetX, job.offsetY)) });
         } else {
@@ -488,6 +497,10 @@ export async function createDetectorPool<N extends DetectorBackendName = 'center
         waiting: waiters.length,
         ...counters,
       };
+    },
+    onDetection(listener) {
+      detectionListeners.add(listener);
+      return () => detectionListeners.delete(listener);
     },
     close() {
       closing ??= (async () => {

@@ -32,10 +32,10 @@ describe('openDatabase', () => {
     const first = await openDatabase({ dataDir });
     expect(first.engine).toBe('sqlite');
     expect(first.location).toBe(join(dataDir, 'vigie.db'));
-    expect(first.migrated).toEqual(['0001_initial', '0002_rule_catalogue', '0003_counts', '0004_recording', '0005_access_requests', '0006_count_occurrence', '0007_trial_reports']);
+    expect(first.migrated).toEqual(['0001_initial', '0002_rule_catalogue', '0003_counts', '0004_recording', '0005_access_requests', '0006_count_occurrence', '0007_trial_reports', '0008_pending_deletes']);
     const tables = await first.db.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual(
-      ['access_requests', 'audit_log', 'camera_uptime', 'cameras', 'config_versions', 'counts', 'event_actions', 'events', 'incidents', 'legal_holds', 'lines', 'masks', 'recording_gaps', 'rules', 'segments', 'sessions', 'users', 'vigie_migrations', 'vigie_migrations_lock', 'zones'],
+      ['access_requests', 'audit_log', 'camera_uptime', 'cameras', 'config_versions', 'counts', 'event_actions', 'events', 'incidents', 'legal_holds', 'lines', 'masks', 'pending_deletes', 'recording_gaps', 'rules', 'segments', 'sessions', 'users', 'vigie_migrations', 'vigie_migrations_lock', 'zones'],
     );
     await first.close();
     await first.close(); // closing twice is harmless

@@ -62,6 +62,7 @@ export const AUDIT_ACTIONS = [
   'incident.update',
   'incident.delete',
   'retention.run',
+  'retention.skipped',
   'recording.reconcile',
   'audit.export',
   'audit.anchor',

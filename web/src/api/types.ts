@@ -6,6 +6,7 @@ import type { EventType, Severity, VigieEvent } from '../../../src/contracts/eve
 import type { CameraConfig, LineConfig, RuleConfig, ScheduleSlot, VigieConfig, Weekday, ZoneConfig } from '../../../src/config/schema.js';
 import type { ruleSchema } from '../../../src/config/schema.js';
 import type { Permission, Role } from '../../../src/auth/roles.js';
+import type { OfflineReason } from '../../../src/pipeline/health.js';
 import type { z } from 'zod';
 
 export type { CameraConfig, EventType, LineConfig, Permission, Role, RuleConfig, ScheduleSlot, Severity, VigieConfig, VigieEvent, Weekday, ZoneConfig };
@@ -96,6 +97,7 @@ export interface CameraHealth {
   framesDropped: number;
   restarts: number;
   lastError: string | null;
+  offlineReason?: OfflineReason | null;
 }
 
 export interface CameraEntry {
@@ -153,6 +155,11 @@ export const EVENT_TYPE_LIST = [
   'smoke',
   'camera_tamper',
 ] as const satisfies readonly EventType[];
+/** Why a camera_offline event was raised (its `details.reason`). */
+export const OFFLINE_REASON_LIST = ['unreachable', 'no_frames', 'frozen', 'crashed', 'ended'] as const satisfies readonly OfflineReason[];
+export type { OfflineReason };
+/** Types an alert can have: the rules' and Vigie's own (a camera offline). */
+export const ALERT_TYPE_LIST = [...EVENT_TYPE_LIST, 'camera_offline'] as const satisfies readonly EventType[];
 /** Every rule type the zone editor can create: the event types plus `counting` (statistics only). */
 export const RULE_TYPE_LIST = [...EVENT_TYPE_LIST, 'counting'] as const satisfies readonly RuleType[];
 export const WEEKDAY_LIST = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const satisfies readonly Weekday[];
@@ -163,12 +170,13 @@ type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : never;
 // These fail to compile when the server adds a role, event type or severity that the console does not list yet.
 export const LISTS_COMPLETE: [
   Missing<Role, (typeof ROLE_LIST)[number]>,
-  Missing<EventType, (typeof EVENT_TYPE_LIST)[number]>,
+  Missing<EventType, (typeof ALERT_TYPE_LIST)[number]>,
   Missing<Severity, (typeof SEVERITY_LIST)[number]>,
   Missing<DetectBackend, (typeof BACKEND_LIST)[number]>,
   Missing<RuleType, (typeof RULE_TYPE_LIST)[number]>,
   Missing<Weekday, (typeof WEEKDAY_LIST)[number]>,
-] = [true, true, true, true, true, true];
+  Missing<OfflineReason, (typeof OFFLINE_REASON_LIST)[number]>,
+] = [true, true, true, true, true, true, true];
 
 /** An event recorded by a rule in shadow mode: measured, never shown to operators. */
 export function isShadowItem(item: EventItem): boolean {

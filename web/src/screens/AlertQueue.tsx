@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { Anchor, Badge, Box, Button, Group, Image, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useCameras, useEvents } from '../api/queries.js';
 import { useFreshIds } from '../api/live.js';
-import { EVENT_TYPE_LIST, STATUS_FILTERS, type EventFilters, type EventItem } from '../api/types.js';
+import { ALERT_TYPE_LIST, STATUS_FILTERS, type EventFilters, type EventItem } from '../api/types.js';
 import { useI18n } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useSession } from '../session.js';
@@ -120,7 +120,7 @@ export function AlertQueue({ state, setState }: { state: QueueState; setState: (
               placeholder={t('queue.filter.all')}
               clearable
               w={210}
-              data={EVENT_TYPE_LIST.map((ty) => ({ value: ty, label: t(`type.${ty}`) }))}
+              data={ALERT_TYPE_LIST.map((ty) => ({ value: ty, label: t(`type.${ty}`) }))}
               value={filters.type ?? null}
               onChange={(v) => setFilter({ type: (v) ?? undefined })}
               data-testid="filter-type"

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Anchor, Button, Grid, Group, Image, Paper, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { isApiError } from '../api/client.js';
 import { useCameras, useEvent } from '../api/queries.js';
-import type { EventAction } from '../api/types.js';
+import { OFFLINE_REASON_LIST, type EventAction, type OfflineReason } from '../api/types.js';
 import { useI18n } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useSession } from '../session.js';
@@ -59,6 +59,9 @@ export function EventDetail({ id }: { id: string }) {
   const lineName = line ? (cam?.lines.find((l) => l.id === line)?.name ?? line) : null;
   const otherDetails = Object.entries(ev.details).filter(([k]) => k !== 'zone' && k !== 'line');
   const snapshot = ev.snapshot ?? `/api/events/${encodeURIComponent(ev.id)}/snapshot.jpg`;
+  // A camera_offline event says why in words an operator reads at 3 a.m.
+  const detailValue = (key: string, value: unknown): string =>
+    ev.type === 'camera_offline' && key === 'reason' && (OFFLINE_REASON_LIST as readonly unknown[]).includes(value) ? t(`offline.reason.${value as OfflineReason}`) : String(value);
   const byAt = (user: string | null, at: string | null) => (at ? t('detail.byAt', { user: user ?? '?', time: dateTime(at) }) : t('detail.none'));
 
   return (
@@ -129,7 +132,7 @@ export function EventDetail({ id }: { id: string }) {
                     {otherDetails.map(([k, v]) => (
                       <Table.Tr key={k}>
                         <Table.Td c="dimmed">{k}</Table.Td>
-                        <Table.Td>{String(v)}</Table.Td>
+                        <Table.Td>{detailValue(k, v)}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
