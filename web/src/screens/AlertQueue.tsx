@@ -252,15 +252,17 @@ export function AlertQueue({ state, setState }: { state: QueueState; setState: (
               <Text size="sm" c="dimmed">
                 {cameraName(current.event.camera)} · {whereOf(current)} · {current.event.rule}
               </Text>
-              <Image
-                src={`/api/events/${encodeURIComponent(current.event.id)}/snapshot.jpg`}
-                alt={t('detail.snapshot')}
-                radius="sm"
-                fallbackSrc="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='16' height='9'/%3E"
-                h={160}
-                fit="contain"
-                bg="dark.8"
-              />
+              {current.event.snapshot !== null && (
+                <Image
+                  src={current.event.snapshot}
+                  alt={t('detail.snapshot')}
+                  radius="sm"
+                  fallbackSrc="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='16' height='9'/%3E"
+                  h={160}
+                  fit="contain"
+                  bg="dark.8"
+                />
+              )}
               {canAct && <ActionButtons item={current} onAct={(k) => act(current, k)} vertical />}
               <Button variant="default" component="a" href={href({ name: 'event', id: current.event.id })} rightSection={<kbd className="vigie-kbd">Enter</kbd>}>
                 {t('shortcut.open')}

@@ -58,7 +58,8 @@ export function EventDetail({ id }: { id: string }) {
   const zoneName = zone ? (cam?.zones.find((z) => z.id === zone)?.name ?? zone) : null;
   const lineName = line ? (cam?.lines.find((l) => l.id === line)?.name ?? line) : null;
   const otherDetails = Object.entries(ev.details).filter(([k]) => k !== 'zone' && k !== 'line');
-  const snapshot = ev.snapshot ?? `/api/events/${encodeURIComponent(ev.id)}/snapshot.jpg`;
+  // null for events without a picture (a camera_offline event: the camera sent none)
+  const snapshot = ev.snapshot;
   // A camera_offline event says why in words an operator reads at 3 a.m.
   const detailValue = (key: string, value: unknown): string =>
     ev.type === 'camera_offline' && key === 'reason' && (OFFLINE_REASON_LIST as readonly unknown[]).includes(value) ? t(`offline.reason.${value as OfflineReason}`) : String(value);
@@ -94,7 +95,7 @@ export function EventDetail({ id }: { id: string }) {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Paper withBorder p="xs">
-            {imgFailed ? (
+            {imgFailed || snapshot === null ? (
               <Text c="dimmed" p="xl" ta="center">
                 {t('detail.noSnapshot')}
               </Text>
