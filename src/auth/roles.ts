@@ -35,6 +35,7 @@ export const PERMISSIONS = [
   'system.read', // detailed health, metrics, version and resource use
   'recordings.view_original', // play recorded footage as recorded (stream copy: not blurred); every playlist is audited
   'incidents.write', // log, correct and delete incidents of the manual incident log (trial recall); audited
+  'integrations.manage', // MQTT and webhook state, the webhook dead-letter list: retry or discard (audited)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -69,7 +70,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
     'retention.manage',
     'reports.read',
   ]),
-  admin: Object.freeze<Permission[]>(['cameras.read', 'users.read', 'users.write', 'system.read']),
+  admin: Object.freeze<Permission[]>(['cameras.read', 'users.read', 'users.write', 'system.read', 'integrations.manage']),
 });
 
 const ROLE_SET: ReadonlySet<string> = new Set(ROLES);

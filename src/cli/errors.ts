@@ -10,7 +10,7 @@ export class UserError extends Error {
 }
 
 /** Errors from our own modules that already carry a user-facing message. */
-const USER_FACING = new Set(['UserError', 'ConfigError', 'MediaError', 'MotFormatError', 'StoreError', 'StartError', 'AdminPasswordPolicyError']);
+const USER_FACING = new Set(['UserError', 'ConfigError', 'MediaError', 'MotFormatError', 'StoreError', 'StartError', 'AdminPasswordPolicyError', 'BusError']);
 
 /** Prints an error for a person and returns the exit code; the stack only with VIGIE_DEBUG=1. */
 export function reportError(err: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { reportError } from './errors.js';
 
 // Each command's module is imported only when that command runs: `vigie eval mot`
@@ -108,9 +108,26 @@ export function buildProgram(): Command {
     .option('--tls-cert <pem>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
     .option('--tls-key <pem>', 'private key of --tls-cert (PEM)')
     .option('--allow-file-sources <dir>', 'let the console set camera sources to files inside this folder (repeatable; also VIGIE_ALLOW_FILE_SOURCES)', (dir: string, dirs: string[]) => [...dirs, dir], [] as string[])
+    .addOption(new Option('--role <role>', 'all: this box runs everything; api: an API node of a scale-out installation, no camera (docs/SCALE-OUT.md)').choices(['all', 'api']).default('all'))
+    .option('--nats <url>', 'NATS server(s), comma-separated (role api; also VIGIE_NATS)')
+    .option('--node-id <id>', "this API node's name, stable across restarts (default: <hostname>-<port>)")
     .action(async (opts: StartCliOptions) => {
       const { runStart } = await import('./commands/start.js');
       await runStart(opts);
+    });
+
+  program
+    .command('worker')
+    .description('Scale-out worker: runs the pipelines of the cameras it leases and publishes their events to NATS JetStream (docs/SCALE-OUT.md)')
+    .requiredOption('--nats <url>', 'NATS server(s) with JetStream, e.g. nats://10.0.0.2:4222 (comma-separated for a cluster)')
+    .requiredOption('--db <url>', 'database URL shared with the API nodes (postgres://...)')
+    .option('--data <dir>', 'data folder shared with the API nodes (snapshots, secrets key)', './data')
+    .option('--worker-id <id>', 'name of this worker in the leases (default: host name and process id)')
+    .option('--capacity <n>', 'most cameras this worker runs (default: no limit)', positiveInteger)
+    .option('--lease-ttl <s>', 'seconds after the last heartbeat before a lease expires (the same on every worker)', positiveNumber, 6)
+    .action(async (opts: WorkerCliOptions) => {
+      const { runWorker } = await import('./commands/worker.js');
+      await runWorker(opts);
     });
 
   program
@@ -220,6 +237,26 @@ export function buildProgram(): Command {
       process.exitCode = await runAuditVerify(opts);
     });
 
+  const db = program.command('db').description('Database maintenance: schema migrations, copying a SQLite installation to PostgreSQL (docs/STORAGE.md)');
+  db.command('copy')
+    .description('Copy every table of a SQLite store into an empty PostgreSQL store in one transaction, then check row counts and the audit chain; stop Vigie first')
+    .requiredOption('--from <src>', 'the SQLite store: data folder, its vigie.db, or sqlite:<path>')
+    .requiredOption('--to <url>', 'the PostgreSQL store: postgres://user:password@host:5432/db[?schema=name] (must be empty)')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (opts: DbCopyCliOptions) => {
+      const { runDbCopy } = await import('./commands/db.js');
+      await runDbCopy(opts);
+    });
+  db.command('migrate')
+    .description('Bring the database to this version of Vigie and print the migrations applied (vigie start does it too)')
+    .option('--data <dir>', 'data folder (SQLite database)', './data')
+    .option('--db <url>', 'database URL (default: SQLite in the data folder)')
+    .option('--json', 'print { location, applied } as one JSON object')
+    .action(async (opts: DbMigrateCliOptions) => {
+      const { runDbMigrate } = await import('./commands/db.js');
+      await runDbMigrate(opts);
+    });
+
   program
     .command('compliance')
     .description('Data-protection documents for the controller and the DPO')
@@ -272,6 +309,18 @@ export interface ComplianceReportCliOptions {
   format?: string;
   out?: string;
   config?: string;
+  data: string;
+  db?: string;
+  json?: boolean;
+}
+
+export interface DbCopyCliOptions {
+  from: string;
+  to: string;
+  json?: boolean;
+}
+
+export interface DbMigrateCliOptions {
   data: string;
   db?: string;
   json?: boolean;
@@ -330,6 +379,17 @@ export interface StartCliOptions {
   tlsKey?: string;
   /** Folders whose files the API may set as camera sources (--allow-file-sources, repeatable). */
   allowFileSources: string[];
+  role: 'all' | 'api';
+  nats?: string;
+  nodeId?: string;
+}
+export interface WorkerCliOptions {
+  nats: string;
+  db: string;
+  data: string;
+  workerId?: string;
+  capacity?: number;
+  leaseTtl: number;
 }
 export interface BenchCliOptions {
   cameras: number;

@@ -26,3 +26,17 @@ export function createProgress(label: string, total: number | null, stream: Node
     stop: () => bar.stop(),
   };
 }
+
+/** Progress of a count of `unit` (rows, files) towards `total`: a bar on a TTY, nothing otherwise. */
+export function createCountProgress(label: string, total: number, unit: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { stream, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    update: (done, extra) => bar.update(done, extra),
+    stop: () => bar.stop(),
+  };
+}

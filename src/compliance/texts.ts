@@ -36,6 +36,7 @@ export const PERMISSION_LABELS_FR: Readonly<Record<Permission, string>> = {
   'system.read': 'consulter la santé, les métriques et la version du système',
   'recordings.view_original': 'lire les enregistrements non floutés (chaque lecture journalisée)',
   'incidents.write': "tenir le registre manuel des incidents de l'expérimentation (chaque modification journalisée)",
+  'integrations.manage': 'superviser les intégrations MQTT et webhooks, relancer ou abandonner un envoi en échec (journalisé)',
 };
 
 export const DATA_SUBJECTS_FR: readonly string[] = [

@@ -4,6 +4,7 @@ import { ALL_RULE_SCHEMAS, RULE_TYPES } from './rules/index.js';
 import { idSchema, normPointSchema, polygonSchema } from './rules/common.js';
 import { GroundPlaneError, homographyFrom4 } from '../geometry/homography.js';
 import { sourceFormProblem } from './source-policy.js';
+import { integrationsSchema } from '../integrations/config.js';
 
 export { normPointSchema, polygonSchema } from './rules/common.js';
 export { WEEKDAYS } from './rules/common.js';
@@ -291,6 +292,9 @@ export const configSchema = z
     organisation: organisationSchema
       .optional()
       .describe('The controller, its DPO and the purposes, shown on the public information page (GET /public).'),
+    integrations: integrationsSchema
+      .default({ webhooks: [] })
+      .describe('MQTT broker and signed webhooks that receive events (docs/INTEGRATIONS.md); applied without restart.'),
     cameras: z.array(cameraSchema).default([]),
   })
   .strict()

@@ -167,6 +167,19 @@ export function createVigieMetrics(sources: MetricsSources, options: { readonly 
   gauge('vigie_live_clients', 'Consoles connected to the live WebSocket.', [], (s, set) => set({}, s.liveClients));
   counter('vigie_live_slow_clients_disconnected_total', 'Console WebSockets cut off because they fell too far behind (the message was not sent to them).', [], (s, set) => set({}, s.liveSlowClientsDisconnected));
 
+  // --- event stream (API nodes of a scale-out installation, docs/SCALE-OUT.md) ---
+  counter('vigie_stream_changes_total', 'Event changes this API node took from the JetStream stream, by outcome: stored, fenced (from a worker that lost the camera: dropped), failed (write failed: redelivered later).', ['outcome'], (_s, set) => {
+    const c = sources.eventStream?.();
+    if (!c) return;
+    set({ outcome: 'stored' }, c.consumed);
+    set({ outcome: 'fenced' }, c.fenced);
+    set({ outcome: 'failed' }, c.failed);
+  });
+  counter('vigie_stream_redeliveries_total', 'Event changes delivered to this API node more than once (a crash or a slow acknowledgement; stored once all the same).', [], (_s, set) => {
+    const c = sources.eventStream?.();
+    if (c) set({}, c.redelivered);
+  });
+
   // Process: RSS, CPU, heap, event-loop lag, GC, under prom-client's usual names.
   collectDefaultMetrics({ register: registry });
 

@@ -29,6 +29,8 @@ export interface MetricsSources {
   segmentTotals(): Promise<ReadonlyMap<string, { readonly segments: number; readonly bytes: number }>>;
   /** The SQLite file (its `-wal` is added); null for another database. */
   readonly databaseFile: string | null;
+  /** An API node's intake of the event stream (docs/SCALE-OUT.md); absent or null on a single box. */
+  eventStream?(): { readonly consumed: number; readonly fenced: number; readonly redelivered: number; readonly failed: number } | null;
 }
 
 export interface ScrapeSnapshot {

@@ -24,6 +24,7 @@ import { recordingRoutes } from './routes/recordings.js';
 import { holdRoutes } from './routes/holds.js';
 import { monthlyReportRoutes } from './routes/monthly-reports.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { reportRoutes } from './routes/reports.js';
 import { publicRoutes } from './routes/public.js';
 import { retentionRoutes } from './routes/retention.js';
@@ -51,6 +52,7 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
   routes.push(...complianceRoutes(deps));
   routes.push(...reportRoutes(deps), ...incidentRoutes(deps));
   routes.push(...monthlyReportRoutes(deps));
+  routes.push(...integrationRoutes(deps));
   routes.push(...publicRoutes(deps));
   const openApi = (): Record<string, unknown> => buildOpenApi([...routes, ...system], deps.version);
   const system = systemRoutes(deps, openApi);

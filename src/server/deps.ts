@@ -7,6 +7,7 @@ import type { TrackSnapshot } from '../contracts/track.js';
 import type { CameraHealth } from '../pipeline/health.js';
 import type { EvidenceService } from '../evidence/service.js';
 import type { HealthProbes } from '../metrics/health-checks.js';
+import type { Integrations } from '../integrations/index.js';
 import type { RecordingRuntime } from '../recording/index.js';
 import type { RetentionService } from '../recording/retention-run.js';
 import type { PreviewHub } from '../render/mjpeg.js';
@@ -50,6 +51,8 @@ export interface ServerDeps {
   readonly healthProbes?: HealthProbes;
   /** Folder of the monthly trial reports (`<data>/reports`); absent: the monthly report routes answer 503. */
   readonly reportsDir?: string;
+  /** MQTT and webhooks (GET /api/integrations, dead letters); absent: the integrations routes answer 503. */
+  readonly integrations?: Integrations;
   /** Which local file sources the API may set (docs/SECURITY.md, "Camera sources allow-list"); absent: none. */
   readonly fileSources?: FileSourcePolicy;
 }

@@ -9,7 +9,6 @@ import { createSessionService } from '../auth/sessions.js';
 import { emptyConfig, type VigieConfig } from '../config/schema.js';
 import { systemRealPath } from '../config/real-path.js';
 import { allowedDirsFromEnv, apiConfigProblems, trustedFileSources, type FileSourcePolicy } from '../config/source-policy.js';
-import { SYSTEM_RULE_ID } from '../contracts/event.js';
 import type { RgbFrame } from '../contracts/frame.js';
 import type { TrackSnapshot } from '../contracts/track.js';
 import type { EventChange } from '../events/lifecycle.js';
@@ -21,9 +20,7 @@ import { createUptimeRecorder } from '../store/uptime-repository.js';
 import { createRecorderManager, reconcileRecordings, statfsFreeSpace } from '../recording/index.js';
 import { createPreviewHub, type PreviewHub } from '../render/mjpeg.js';
 import type { CountRecord } from '../rules/types.js';
-import { renderEventSnapshot } from '../render/snapshot.js';
-import { writeFileDurable } from '../store/durable-fs.js';
-import { createSnapshotGate } from './snapshot-gate.js';
+import { createEventWrites } from './event-writes.js';
 import { createRetentionService, createSnapshotCatalog, scheduleRetention } from '../recording/retention-run.js';
 import { systemClock as systemTimeClock } from '../time/clock.js';
 import { guardRetentionAgainstClockJumps } from '../time/retention-clock-guard.js';
@@ -36,6 +33,8 @@ import { isShadowEvent } from '../store/event-codec.js';
 import { createEnginePool } from '../vision/detect/engine.js';
 import type { DetectorPool, DetectorPoolStats } from '../vision/detect/pool.js';
 import { countRetentionRuns, createVigieMetrics, databasePing, metricsTokenFromEnv, segmentTotalsOf } from '../metrics/index.js';
+import { createIntegrations, type Integrations } from '../integrations/index.js';
+import { defaultNodeId, startApiNode } from '../cluster/api-node.js';
 import { createHttpServer } from './app.js';
 import type { CameraRuntime, ServerDeps } from './deps.js';
 import { createLiveHub } from './live-hub.js';
@@ -80,6 +79,15 @@ export interface StartOptions {
    * VIGIE_ALLOW_FILE_SOURCES); file sources of `config` are always allowed (docs/SECURITY.md).
    */
   readonly allowFileSources?: readonly string[];
+  /**
+   * `all` (default): one box runs everything. `api`: an API node of a scale-out installation
+   * (docs/SCALE-OUT.md): no camera here, events come from the NATS stream `nats` points at.
+   */
+  readonly role?: 'all' | 'api';
+  /** NATS URL(s), comma-separated (role `api`). */
+  readonly nats?: string;
+  /** Names this API node's durable consumer; default `<hostname>-<port>`. */
+  readonly nodeId?: string;
 }
 
 export interface RunningVigie {
@@ -87,6 +95,8 @@ export interface RunningVigie {
   readonly app: FastifyInstance;
   readonly repos: Repositories;
   readonly cameras: CameraRuntime;
+  /** MQTT and webhooks (docs/INTEGRATIONS.md). */
+  readonly integrations: Integrations;
   /** The shared detector pool's counters (calls completed, dropped); null when no pool runs. */
   detectorStats(): DetectorPoolStats | null;
   close(): Promise<void>;
@@ -97,6 +107,7 @@ export interface RunningVigie {
  * An event is committed to the database before it is pushed to any console.
  */
 export async function startVigie(options: StartOptions): Promise<RunningVigie> {
+  if (options.role === 'api' && !options.nats) throw new StartError('--role api needs --nats URL (the NATS server the workers publish to)');
   const dataDir = resolve(options.dataDir);
   const store = await openDatabase({ dataDir, ...(options.dbUrl ? { url: options.dbUrl } : {}) });
   const repos = await openRepositories(store, dataDir, options.print);
@@ -106,6 +117,9 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
   };
   try {
     const config = await loadConfig(repos, options);
+    // An API node runs no camera, detector nor recorder (docs/SCALE-OUT.md): workers do, and src/cluster/api-node.ts brings their events and health here.
+    const apiRole = options.role === 'api';
+    const localConfig: VigieConfig = apiRole ? { ...config, cameras: [] } : config;
     const fileSources = await fileSourcePolicy(repos, options);
     const untrusted = apiConfigProblems(config, fileSources, systemRealPath);
     if (untrusted.length > 0) {
@@ -120,7 +134,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
 
     const snapshotDir = join(dataDir, 'snapshots');
     await mkdir(snapshotDir, { recursive: true });
-    const pool: DetectorPool | null = options.detectorPool === false ? null : await createEnginePool(config.detector, { minScore: DETECTION_FLOOR_SCORE, live: true });
+    const pool: DetectorPool | null = options.detectorPool === false || apiRole ? null : await createEnginePool(config.detector, { minScore: DETECTION_FLOOR_SCORE, live: true });
     if (pool) resources.push(() => pool.close());
 
     // Recording: reconcile the index with the folder before any recorder writes, then start them.
@@ -134,15 +148,18 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       options.print(`recordings reconciled with the index: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')} (details in the audit log)`);
     }
     const recorders = createRecorderManager({ recordingsDir, index: segmentIndex, clock: Date.now, freeSpace: statfsFreeSpace, onLog: options.print });
-    await recorders.start(config, reconciled.interrupted);
+    await recorders.start(localConfig, reconciled.interrupted);
     resources.push(() => recorders.stop());
 
     const live = createLiveHub();
+    // MQTT and signed webhooks (docs/INTEGRATIONS.md): fed each committed, non-shadow change and each health push.
+    const integrations = createIntegrations({ config: config.integrations, db: store.db, print: options.print });
+    resources.push(() => integrations.close());
     // Metrics (docs/MONITORING.md): read from these ports at scrape time; frames, events and detections counted as they happen.
     let minFreeMb = config.recording.min_free_mb;
     const metrics = createVigieMetrics(
       {
-        cameras: () => supervisors.health(),
+        cameras: () => cameras.health(),
         sourceStats: (id) => supervisors.get(id)?.sourceStats() ?? null,
         dropCounts: (id) => supervisors.get(id)?.dropCounts() ?? null,
         detector: () => pool?.stats() ?? null,
@@ -153,6 +170,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
         freeSpace: statfsFreeSpace,
         segmentTotals: segmentTotalsOf(store.db),
         databaseFile: store.engine === 'sqlite' ? store.location : null,
+        eventStream: () => apiNode?.counters() ?? null,
       },
       { version: VIGIE_VERSION },
     );
@@ -161,38 +179,30 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     const latest = new Map<string, { image: RgbFrame; tracks: readonly TrackSnapshot[] }>();
     const cameraConfig = new Map(config.cameras.map((c) => [c.id, c]));
     const lastPush = new Map<string, { state: string; at: number }>();
-    /** Event snapshots being rendered, by event id. */
-    const pendingSnapshots = new Map<string, Promise<void>>();
-    // An opened event's row is written once its snapshot is durable (docs/STORAGE.md), waiting 2 s at most.
-    const snapshotGate = createSnapshotGate(2_000);
-    // One queue for every write: events are stored in the order they happened, each before it is announced.
-    let writes: Promise<void> = Promise.resolve();
+    // One queue for every write: events are stored in the order they happened, each before it is announced,
+    // an opened event's row once its snapshot is durable (docs/STORAGE.md).
+    const eventWrites = createEventWrites({ snapshotDir, print: options.print });
 
     const persist = (change: EventChange): void => {
-      const { event } = change;
       metrics.recordEventChange(change);
-      writes = writes
-        .then(async () => {
-          // A camera_offline event has no picture (the camera sent none): nothing to wait for.
-          const system = event.rule === SYSTEM_RULE_ID;
-          if (change.kind === 'opened' && !system) await snapshotGate.settled(event.id);
-          const snapshot = system ? null : `/api/events/${event.id}/snapshot.jpg`;
-          const { change: stored, stored: item } = await repos.events.upsert({ ...event, snapshot });
-          // Shadow events are stored to measure their rule, never pushed to operators.
-          if (stored !== 'unchanged' && !isShadowEvent(event)) live.broadcast({ type: 'event', change: change.kind, item });
-          options.onEvent?.(change);
-        })
-        .catch((err: unknown) => options.print(`event ${event.id} could not be stored: ${String(err)}`));
+      eventWrites.change(change, async (event) => {
+        const { change: stored, stored: item } = await repos.events.upsert(event);
+        // Shadow events are stored to measure their rule, never pushed to operators.
+        if (stored !== 'unchanged' && !isShadowEvent(event)) {
+          live.broadcast({ type: 'event', change: change.kind, item });
+          integrations.onEvent(change.kind, item);
+        }
+        options.onEvent?.(change);
+      });
     };
     // Counts of `counting` rules: each closed bucket (and each partial one a run flushes) is written once;
     // the store adds parts of the same bucket together, so a restart inside a bucket loses nothing.
     const persistCounts = (cameraId: string, counts: readonly CountRecord[]): void => {
       if (counts.length === 0) return;
-      writes = writes
-        .then(() => repos.counts.add(cameraId, counts))
-        .catch((err: unknown) => options.print(`counts of camera ${cameraId} could not be stored: ${String(err)}`));
+      eventWrites.task(() => repos.counts.add(cameraId, counts), `counts of camera ${cameraId} could not be stored`);
     };
     const pushHealth = (health: CameraHealth): void => {
+      integrations.onHealth(health);
       const previous = lastPush.get(health.camera);
       const at = Date.now();
       if (previous && previous.state === health.state && at - previous.at < HEALTH_PUSH_INTERVAL_MS) return;
@@ -212,7 +222,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
 
     // When each camera was analysed (trial availability, docs/REPORTS.md).
     const uptime = createUptimeRecorder(repos.uptime, { onError: (err) => options.print(`camera uptime could not be stored: ${String(err)}`) });
-    const supervisors = createSupervisorSet(config, {
+    const supervisors = createSupervisorSet(localConfig, {
       detector: pool,
       onEvent: persist,
       onFlow: uptime.onFlow,
@@ -225,32 +235,29 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
         // Frame buffers are never reused by the frame source, so keeping the last one is safe.
         latest.set(cameraId, { image, tracks: result.tracks.tracks });
         void previews.get(cameraId)?.publish(image, result.tracks.tracks);
-        const camera = cameraConfig.get(cameraId);
-        for (const change of result.changes) {
-          if (change.kind !== 'opened' || !camera) continue;
-          const id = change.event.id;
-          const path = join(snapshotDir, `${id}.jpg`);
-          // Written under a temporary name, fsynced, then renamed, so neither a reader nor a restart sees half a JPEG;
-          // the snapshot route waits for a render still in progress (the console asks as soon as the alert arrives).
-          const rendering = renderEventSnapshot(image, change.event, result.tracks.tracks, camera)
-            .then((jpeg) => writeFileDurable(path, jpeg))
-            .catch((err: unknown) => options.print(`snapshot of event ${id} failed: ${String(err)}`))
-            .finally(() => {
-              pendingSnapshots.delete(id);
-              snapshotGate.settle(id);
-            });
-          pendingSnapshots.set(id, rendering);
-        }
+        eventWrites.renderSnapshots(result, image, cameraConfig.get(cameraId));
         options.onFrame?.(result);
       },
     });
-    const cameras: CameraRuntime = {
+    const apiNode = apiRole
+      ? await startApiNode({ natsUrl: options.nats ?? '', nodeId: options.nodeId ?? defaultNodeId(options.port), repos, live, config, integrations, onConfigReloaded: (next) => integrations.apply(next.integrations), print: options.print, onChange: (m) => metrics.recordEventChange({ kind: m.change, event: m.event }) })
+      : null;
+    if (apiNode) resources.push(() => apiNode.close());
+    const cameras: CameraRuntime = apiNode ? {
+      ...apiNode.cameras,
+      async apply(next) {
+        await apiNode.cameras.apply(next);
+        await integrations.apply(next.integrations);
+        minFreeMb = next.recording.min_free_mb;
+      },
+    } : {
       health: () => supervisors.health(),
       latest: (id) => latest.get(id) ?? null,
       preview: previewOf,
       async apply(next) {
         await supervisors.apply(next);
         await recorders.apply(next);
+        await integrations.apply(next.integrations);
         minFreeMb = next.recording.min_free_mb;
         cameraConfig.clear();
         for (const c of next.cameras) {
@@ -262,7 +269,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
     supervisors.start();
     resources.push(async () => {
       await supervisors.stop();
-      await writes;
+      await eventWrites.drained();
       await uptime.flush();
     });
 
@@ -324,7 +331,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       cameras,
       live,
       snapshotDir,
-      snapshotPending: (eventId) => pendingSnapshots.get(eventId),
+      snapshotPending: (eventId) => eventWrites.pendingSnapshot(eventId),
       retention,
       evidence,
       version: VIGIE_VERSION,
@@ -334,6 +341,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       reportsDir,
       fileSources,
       metrics: { contentType: metrics.contentType, render: () => metrics.render(), token: options.metricsToken ?? metricsTokenFromEnv(process.env) },
+      integrations,
       healthProbes: {
         pingDatabase: databasePing(store.db),
         recordingsFreeBytes: () => statfsFreeSpace(recordingsDir),
@@ -353,7 +361,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
       if (code === 'EADDRINUSE' || code === 'EACCES') throw new StartError(`cannot listen on ${options.host}:${options.port} (${code === 'EADDRINUSE' ? 'port already in use' : 'permission denied'}): choose another with --port`);
       throw err;
     });
-    return { url: address.replace('127.0.0.1', 'localhost'), app, repos, cameras, detectorStats: () => pool?.stats() ?? null, close: closeAll };
+    return { url: address.replace('127.0.0.1', 'localhost'), app, repos, cameras, integrations, detectorStats: () => pool?.stats() ?? null, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
@@ -364,7 +372,7 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
  * The repositories, with camera credentials sealed by the secrets key (kept outside
  * the database, docs/SECURITY.md); sources stored in clear by an older Vigie are sealed now.
  */
-async function openRepositories(store: StoreDatabase, dataDir: string, print: (line: string) => void): Promise<Repositories> {
+export async function openRepositories(store: StoreDatabase, dataDir: string, print: (line: string) => void): Promise<Repositories> {
   try {
     const sealedDataExists = await createConfigRepository(store.db).hasSealedSecrets();
     const { box, created } = openSecretBox({ dataDir, env: process.env, sealedDataExists });

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { appendAuditWithin } from './audit-repository.js';
 import { StoreError } from './errors.js';
+import { lockWithin } from './locks.js';
 import type { AccessRequestsTable, Database } from './schema.js';
 import { isoNow, normaliseIso, systemClock, type Clock } from './time.js';
 
@@ -170,6 +171,8 @@ export function createAccessRequestRepository(db: Kysely<Database>, options: { r
 
   /** Reads the row in `trx` and refuses unless it exists and is still open. */
   const openRow = async (trx: Kysely<Database>, id: string, doing: string): Promise<Selectable<AccessRequestsTable>> => {
+    // Two DPO sessions closing the same request: the second sees it closed (CONFLICT).
+    await lockWithin(trx, `access_request:${id}`);
     const row = await trx.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new StoreError('NOT_FOUND', `access request ${id} not found`);
     if (row.status !== 'open') throw new StoreError('CONFLICT', `access request ${id} is already ${row.status} (${row.answered_at ?? '?'}): it cannot be ${doing}`);

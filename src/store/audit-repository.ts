@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { StoreError } from './errors.js';
+import { lockWithin } from './locks.js';
 import type { AuditLogTable, Database } from './schema.js';
 import { isoNow, normaliseIso, systemClock, type Clock } from './time.js';
 
@@ -82,6 +83,9 @@ function rowToEntry(row: Selectable<AuditLogTable>): AuditEntry {
 export async function appendAuditWithin(trx: Kysely<Database>, input: AuditInput, clock: Clock): Promise<AuditEntry> {
   const parsed = detailsSchema.safeParse(input.details ?? {});
   if (!parsed.success) throw new StoreError('INVALID', 'audit details must be an object of strings, numbers, booleans or null');
+  // Every appender reads the last hash and writes the next seq: one at a time,
+  // across processes, or two entries would claim the same place in the chain.
+  await lockWithin(trx, 'audit_log');
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const entry = { seq: (last?.seq ?? 0) + 1, at: isoNow(clock), actor: input.actor, action: input.action, target: input.target ?? null, details: parsed.data };
   const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;

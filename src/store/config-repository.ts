@@ -6,6 +6,7 @@ import {
   type CameraRecord, type LineRecord, type MaskRecord, type RuleFilter, type RuleRecord, type ZoneRecord,
 } from './config-derived.js';
 import { StoreError, isForeignKeyViolation } from './errors.js';
+import { lockWithin } from './locks.js';
 import type { ConfigVersionsTable, Database } from './schema.js';
 import { isoNow, systemClock, type Clock } from './time.js';
 import { SEALED_PREFIX, hasCredentials, openSource, sealSource, type SecretBox } from '../security/secret-box.js';
@@ -91,6 +92,8 @@ export function createConfigRepository(db: Kysely<Database>, options: ConfigRepo
     async save(config, meta) {
       const valid = seal(parseConfig(config, 'config to save'));
       return db.transaction().execute(async (trx) => {
+        // The next version number is read then written: one saver at a time.
+        await lockWithin(trx, 'config_versions');
         const { max } = await trx
           .selectFrom('config_versions')
           .select((eb) => eb.fn.max('version').as('max'))

@@ -5,6 +5,7 @@ import type { StoreDialect } from './dialect.js';
 import { StoreError } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { openPostgres } from './postgres/dialect.js';
 import { openSqlite } from './sqlite/dialect.js';
 
 /** File name of the SQLite database inside the data folder. */
@@ -15,7 +16,8 @@ export interface OpenDatabaseOptions {
   readonly dataDir: string;
   /**
    * The `--db` URL. Absent: SQLite at `<dataDir>/vigie.db`. `sqlite:<path>`: SQLite
-   * at that path. `postgres://` / `postgresql://`: not supported yet (issue 10).
+   * at that path. `postgres://` / `postgresql://`: PostgreSQL (docs/STORAGE.md), with
+   * `?schema=name` for the schema the store lives in (default public).
    */
   readonly url?: string;
 }
@@ -29,7 +31,7 @@ export interface StoreDatabase {
   readonly location: string;
   /** Migrations this open applied; empty when the schema was already current. */
   readonly migrated: readonly string[];
-  /** Closes the database (checkpointing the WAL); safe to call twice. */
+  /** Closes the database (checkpointing the WAL, or ending the PostgreSQL pool); safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export interface StoreDatabase {
  * MIGRATION_FAILED for a schema that cannot be brought up to date.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreDatabase> {
-  const dialect = openDialect(options);
+  const dialect = await openDialect(options);
   const db = new Kysely<Database>({ dialect: dialect.kysely });
   let migrated: readonly string[];
   try {
@@ -63,12 +65,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreD
   };
 }
 
-function openDialect(options: OpenDatabaseOptions): StoreDialect {
+async function openDialect(options: OpenDatabaseOptions): Promise<StoreDialect> {
   const url = options.url?.trim() ?? '';
   if (url === '') return openSqlite(join(ensureDataDir(options.dataDir), SQLITE_FILE_NAME));
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    throw new StoreError('UNSUPPORTED', 'PostgreSQL (--db postgres://...) is not supported yet (issue 10): omit --db to use SQLite in the data folder');
-  }
+  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgres(url);
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === '') throw new StoreError('INVALID', '--db sqlite: needs a file path, e.g. sqlite:./data/vigie.db');

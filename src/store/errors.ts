@@ -4,7 +4,7 @@
  * the others 500/503) and the CLI prints `message` as is.
  */
 export const STORE_ERROR_CODES = [
-  'UNSUPPORTED', // a database URL this build cannot use yet (e.g. postgres://, issue 10)
+  'UNSUPPORTED', // a database URL or handle this build cannot use
   'UNAVAILABLE', // the data folder or the database file cannot be created, opened or written
   'MIGRATION_FAILED', // a schema migration failed, or the database is from a newer Vigie
   'NOT_FOUND', // the row an operation needs (event, user, config version) does not exist
@@ -35,7 +35,7 @@ export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreE
 /**
  * True when a driver error is a unique-constraint violation. Knows the codes of
  * every driver the store supports: better-sqlite3 (`SQLITE_CONSTRAINT_UNIQUE`,
- * `SQLITE_CONSTRAINT_PRIMARYKEY`) and, for issue 10, pg (SQLSTATE `23505`).
+ * `SQLITE_CONSTRAINT_PRIMARYKEY`) and pg (SQLSTATE `23505`).
  */
 export function isUniqueViolation(err: unknown): boolean {
   const code = errorCode(err);

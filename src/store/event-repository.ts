@@ -6,6 +6,7 @@ import {
 } from './event-codec.js';
 import { afterKey, decodeCursor, encodeCursor, filterConditions, pageSize, type EventFilter } from './event-query.js';
 import { StoreError, isForeignKeyViolation } from './errors.js';
+import { lockWithin } from './locks.js';
 import { oneOf } from './json.js';
 import type { Database, EventActionsTable, EventsTable } from './schema.js';
 import { isoNow, systemClock, type Clock } from './time.js';
@@ -41,6 +42,13 @@ export interface UpsertResult {
   readonly stored: StoredEvent;
 }
 
+/** One change for `upsertMany`. */
+export interface EventWrite {
+  readonly event: VigieEvent;
+  /** Whether the change may overwrite the row as stored (absent: always); not asked for a new event. */
+  readonly applies?: (stored: StoredEvent) => boolean;
+}
+
 export interface EventPage {
   readonly items: readonly StoredEvent[];
   /** Events matching the filter, all pages together. */
@@ -57,6 +65,12 @@ export interface EventPage {
 export interface EventRepository {
   /** Stores a change of an event (opened, updated, closed), idempotent on `id`; resolves once committed. */
   upsert(event: VigieEvent): Promise<UpsertResult>;
+  /**
+   * Stores several changes in one transaction, in order (an API node's batch from
+   * the stream: one commit instead of one per change). A write whose `applies`
+   * says no leaves the row as it is (`unchanged`). Results are in `writes` order.
+   */
+  upsertMany(writes: readonly EventWrite[]): Promise<readonly UpsertResult[]>;
   get(id: string): Promise<StoredEvent | null>;
   list(filter?: EventFilter): Promise<EventPage>;
   /** Records the action and updates the event's handling in one transaction; NOT_FOUND for an unknown event or user. */
@@ -72,30 +86,58 @@ export interface EventRepositoryOptions {
 export function createEventRepository(db: Kysely<Database>, options: EventRepositoryOptions = {}): EventRepository {
   const now = options.now ?? systemClock;
 
+  const upsertMany = async (writes: readonly EventWrite[]): Promise<readonly UpsertResult[]> => {
+    if (writes.length === 0) return [];
+    const ids = [...new Set(writes.map((w) => w.event.id))].sort();
+    return db.transaction().execute(async (trx) => {
+      // Several API nodes may store the same event at once (redelivery): the locks
+      // make the second wait and then see the first's row, so it updates or finds it
+      // unchanged instead of failing on the primary key or losing a change. Taken in
+      // id order, so two batches sharing events cannot deadlock.
+      for (const id of ids) await lockWithin(trx, eventLockKey(id));
+      const rows = new Map<string, EventsTable>();
+      for (let i = 0; i < ids.length; i += BATCH_ROWS) {
+        const found = await trx.selectFrom('events').selectAll().where('id', 'in', ids.slice(i, i + BATCH_ROWS)).execute();
+        for (const row of found) rows.set(row.id, row);
+      }
+      const existed = new Set(rows.keys());
+      const dirty = new Set<string>();
+      const at = isoNow(now);
+      const results = writes.map((write): UpsertResult => {
+        const columns = eventToColumns(write.event);
+        const current = rows.get(columns.id);
+        if (!current) {
+          const row: EventsTable = { ...columns, recorded_at: at, updated_at: at, ...NO_HANDLING };
+          rows.set(columns.id, row);
+          dirty.add(columns.id);
+          return { change: 'created', stored: rowToStoredEvent(row) };
+        }
+        const stored = rowToStoredEvent(current);
+        if (sameContent(current, columns) || (write.applies && !write.applies(stored))) return { change: 'unchanged', stored };
+        const row: EventsTable = { ...current, ...columns, updated_at: at };
+        rows.set(columns.id, row);
+        dirty.add(columns.id);
+        return { change: 'updated', stored: rowToStoredEvent(row) };
+      });
+      const created = [...dirty].filter((id) => !existed.has(id)).map((id) => rows.get(id) as EventsTable);
+      for (let i = 0; i < created.length; i += BATCH_ROWS) await trx.insertInto('events').values(created.slice(i, i + BATCH_ROWS)).execute();
+      for (const id of dirty) {
+        if (!existed.has(id)) continue;
+        const row = rows.get(id) as EventsTable;
+        const content = Object.fromEntries(EVENT_CONTENT_COLUMNS.map((key) => [key, row[key]]));
+        await trx.updateTable('events').set({ ...content, updated_at: row.updated_at }).where('id', '=', id).execute();
+      }
+      return results;
+    });
+  };
+
   return {
     async upsert(event) {
-      const columns = eventToColumns(event);
-      return db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('events').selectAll().where('id', '=', columns.id).executeTakeFirst();
-        const at = isoNow(now);
-        if (!existing) {
-          const row = await trx
-            .insertInto('events')
-            .values({ ...columns, recorded_at: at, updated_at: at, ...NO_HANDLING })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          return { change: 'created' as const, stored: rowToStoredEvent(row) };
-        }
-        if (sameContent(existing, columns)) return { change: 'unchanged' as const, stored: rowToStoredEvent(existing) };
-        const row = await trx
-          .updateTable('events')
-          .set({ ...columns, updated_at: at })
-          .where('id', '=', columns.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { change: 'updated' as const, stored: rowToStoredEvent(row) };
-      });
+      const [result] = await upsertMany([{ event }]);
+      return result as UpsertResult;
     },
+
+    upsertMany,
 
     async get(id) {
       const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
@@ -105,7 +147,10 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
     async list(filter = {}) {
       const limit = pageSize(filter);
       const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
-      return db.transaction().execute(async (trx) => {
+      // One snapshot for the total and the page: PostgreSQL's default READ COMMITTED
+      // would let events stored in between count in one and not the other
+      // (SQLite ignores the level: its transactions are snapshots already).
+      return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
         const counted = await trx
           .selectFrom('events')
           .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -135,6 +180,8 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
     async applyAction(eventId, action) {
       checkAction(action);
       return db.transaction().execute(async (trx) => {
+        // The patch depends on the row read (first acknowledgement kept): no other writer in between.
+        await lockWithin(trx, eventLockKey(eventId));
         const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
         if (!row) throw new StoreError('NOT_FOUND', `event "${eventId}" does not exist`);
         const at = isoNow(now);
@@ -169,6 +216,11 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
     },
   };
 }
+
+const eventLockKey = (id: string): string => `event:${id}`;
+
+/** Rows per statement: well under SQLite's and PostgreSQL's limits on bound parameters (about 30 per event row). */
+const BATCH_ROWS = 200;
 
 const NO_HANDLING = {
   acknowledged_at: null,

@@ -27,6 +27,7 @@ export interface Database {
   camera_uptime: CameraUptimeTable;
   incidents: IncidentsTable;
   pending_deletes: PendingDeletesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export interface ConfigVersionsTable {
@@ -304,4 +305,27 @@ export interface IncidentsTable {
   created_by: string;
   created_at: string;
   updated_at: string;
+}
+
+/** The webhook outbox (migration 0009, src/store/webhook-repository.ts). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  change_key: string;
+  change: string;
+  camera: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  claim_token: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
 }

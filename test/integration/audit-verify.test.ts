@@ -3,26 +3,35 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { anchorAuditLog } from '../../src/audit/anchor.js';
 import { runAuditVerify } from '../../src/cli/commands/audit.js';
 import { keyFingerprint, loadInstanceKey } from '../../src/evidence/instance-key.js';
 import { auditHash, type AuditDetails } from '../../src/store/audit-repository.js';
-import { createRepositories, openDatabase, type Repositories, type StoreDatabase } from '../../src/store/index.js';
+import { createRepositories, type Repositories, type StoreDatabase } from '../../src/store/index.js';
 import { runVigie } from '../helpers/cli.js';
+import { STORE_ENGINES, dropSchema, openEngineStore, pgUrl, uniqueSchema, type StoreEngine } from '../unit/store/helpers.js';
 
+let engine: StoreEngine = 'sqlite';
 let dir = '';
+let schema = '';
 let store: StoreDatabase;
 let repos: Repositories;
 
+/** `--db` of the store under test: none for SQLite in the data folder, the schema's URL on PostgreSQL. */
+const dbFlag = (): { db?: string } => (engine === 'postgres' ? { db: pgUrl(schema) } : {});
+const dbArgs = (): string[] => (engine === 'postgres' ? ['--db', pgUrl(schema)] : []);
+
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigie-audit-'));
-  store = await openDatabase({ dataDir: dir });
+  schema = uniqueSchema('vigie_audit');
+  store = await openEngineStore(engine, dir, schema);
   repos = createRepositories(store.db);
 });
 afterEach(async () => {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+  if (engine === 'postgres') await dropSchema(schema);
 });
 
 /** Three entries, an anchor over the third (seq 4), one more entry (seq 5). */
@@ -36,7 +45,7 @@ async function seed(): Promise<void> {
 
 async function verify(extra: { key?: string } = {}): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
-  const code = await runAuditVerify({ data: dir, ...extra }, (l) => lines.push(l));
+  const code = await runAuditVerify({ data: dir, ...dbFlag(), ...extra }, (l) => lines.push(l));
   return { code, lines };
 }
 
@@ -51,7 +60,11 @@ async function rechainFrom(seq: number): Promise<void> {
   }
 }
 
-describe('vigie audit verify (SQLite)', () => {
+describe.each(STORE_ENGINES)('vigie audit verify (%s)', (name) => {
+  beforeAll(() => {
+    engine = name;
+  });
+
   it('passes an intact trail, counting entries and verified anchors', async () => {
     await seed();
     expect(await verify()).toEqual({ code: 0, lines: ['audit log intact: 5 entries, 1 anchors verified'] });
@@ -130,11 +143,11 @@ describe('vigie audit verify (SQLite)', () => {
 
   it('exits 0 or 1 from the real command line', async () => {
     await seed();
-    const ok = await runVigie(['audit', 'verify', '--data', dir]);
+    const ok = await runVigie(['audit', 'verify', '--data', dir, ...dbArgs()]);
     expect(ok).toMatchObject({ code: 0, stdout: 'audit log intact: 5 entries, 1 anchors verified\n' });
     await sql`delete from audit_log where seq = 5`.execute(store.db);
     await sql`update audit_log set actor = 'u-9' where seq = 2`.execute(store.db);
-    const bad = await runVigie(['audit', 'verify', '--data', dir]);
+    const bad = await runVigie(['audit', 'verify', '--data', dir, ...dbArgs()]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('first bad entry: entry 2 was edited');
   }, 30_000);

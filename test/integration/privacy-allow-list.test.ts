@@ -111,6 +111,12 @@ const REPORT_FIELDS = [
 /** The monthly trial reports (GET /api/reports/monthly): a month and its files (`items`, `bytes`, `download` are listed above). */
 const MONTHLY_REPORT_FIELDS = ['month', 'generated_at', 'files', 'format'];
 
+/** MQTT and webhooks (GET /api/integrations, /api/integrations/deliveries, docs/INTEGRATIONS.md): links, counters, deliveries; never a payload. */
+const INTEGRATION_FIELDS = [
+  'mqtt', 'webhooks', 'active', 'problem', 'connected', 'queued', 'dropped', 'lastError', 'pending', 'delivered', 'dead',
+  'discarded', 'webhookId', 'eventType', 'attempts', 'maxAttempts', 'nextAttemptAt', 'lastStatus', 'deliveredAt',
+];
+
 /** Every property name the configuration schema knows (it is strict: a config cannot carry any other key). */
 function configKeys(): string[] {
   const keys = new Set<string>();
@@ -130,7 +136,7 @@ function configKeys(): string[] {
 const ALLOWED_KEYS: ReadonlySet<string> = new Set([
   ...EVENT_FIELDS, ...HANDLING_FIELDS, ...HEALTH_FIELDS, ...CONFIG_VERSION_FIELDS, ...configKeys(), ...COUNT_FIELDS,
   ...RECORDING_FIELDS, ...AUDIT_FIELDS, ...PUBLIC_PAGE_FIELDS, ...ACCOUNT_FIELDS, ...ERROR_FIELDS, ...ACCESS_REQUEST_FIELDS,
-  ...REPORT_FIELDS, ...MONTHLY_REPORT_FIELDS,
+  ...REPORT_FIELDS, ...MONTHLY_REPORT_FIELDS, ...INTEGRATION_FIELDS,
 ]);
 const ALLOWED_DETAIL_KEYS: ReadonlySet<string> = new Set(EVENT_DETAIL_FIELDS);
 

@@ -1,124 +1,30 @@
 /**
- * The counts repository against both engines: SQLite (a real file) and the
- * local PostgreSQL. Until the store opens postgres:// itself (issue 10), the
- * PostgreSQL run goes through psql: the same Kysely queries, compiled for
- * PostgreSQL and executed by the real server (one psql per statement, so
- * transactions are not exercised there). Skipped when psql or the server is absent.
+ * The counts repository against both engines: SQLite (a real file) and
+ * PostgreSQL (a fresh schema of the test server, VIGIE_TEST_PG), each opened by
+ * openDatabase, so every migration and the upsert's arithmetic run on the real
+ * server. The PostgreSQL run fails, saying so, when the server is down.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import {
-  Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type QueryResult,
-} from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CountRecord } from '../../src/rules/types.js';
-import { createCountRepository, isStoreError, openDatabase, type CountRepository, type Database } from '../../src/store/index.js';
-import { migrateToLatest } from '../../src/store/migrations/index.js';
+import { createCountRepository, isStoreError, openDatabase, type CountRepository } from '../../src/store/index.js';
+import { STORE_ENGINES, dropSchema, openEngineStore, uniqueSchema, type StoreEngine } from '../unit/store/helpers.js';
 
-const PG = { host: process.env.PGHOST ?? '127.0.0.1', port: process.env.PGPORT ?? '5432', user: process.env.PGUSER ?? 'postgres' };
-const psqlArgs = (db: string) => ['-h', PG.host, '-p', PG.port, '-U', PG.user, '-d', db, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'];
-const pgMissing = ((): string | null => {
-  try {
-    execFileSync('psql', [...psqlArgs('postgres'), '-c', 'select 1'], { stdio: 'pipe', timeout: 5000 });
-    return null;
-  } catch {
-    return `PostgreSQL not reachable with psql at ${PG.host}:${PG.port} (user ${PG.user})`;
-  }
-})();
-if (pgMissing) console.warn(`skipping the PostgreSQL run: ${pgMissing}`);
-
-/** A Kysely dialect that runs each compiled PostgreSQL statement through psql (test only). */
-function psqlDialect(db: string): Dialect {
-  const run = promisify(execFile);
-  const literal = (v: unknown): string => {
-    if (v === null || v === undefined) return 'null';
-    if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-    if (typeof v === 'boolean') return v ? 'true' : 'false';
-    if (typeof v !== 'string') throw new Error(`unexpected parameter ${typeof v}`);
-    return `'${v.replace(/'/g, "''")}'`;
-  };
-  const connection: DatabaseConnection = {
-    async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-      const text = compiled.sql.replace(/\$(\d+)/g, (_m, n: string) => literal(compiled.parameters[Number(n) - 1]));
-      const rowsWanted = compiled.query.kind === 'SelectQueryNode';
-      const statement = rowsWanted ? `select coalesce(json_agg(t), '[]'::json) from (${text}) t` : text;
-      const { stdout } = await run('psql', [...psqlArgs(db), '-c', statement]);
-      return { rows: rowsWanted ? (JSON.parse(stdout) as R[]) : [] };
-    },
-    streamQuery() {
-      throw new Error('not supported by the psql test dialect');
-    },
-  };
-  // One psql per statement: transactions are no-ops (each statement commits on its own).
-  const none = (): Promise<void> => Promise.resolve();
-  const driver: Driver = {
-    init: none,
-    acquireConnection: () => Promise.resolve(connection),
-    beginTransaction: none,
-    commitTransaction: none,
-    rollbackTransaction: none,
-    releaseConnection: none,
-    destroy: none,
-  };
+async function openCounts(engine: StoreEngine): Promise<{ readonly repo: CountRepository; readonly close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-counts-'));
+  const schema = uniqueSchema('vigie_counts');
+  const store = await openEngineStore(engine, dir, schema);
   return {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => driver,
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-    createIntrospector: (k) => new PostgresIntrospector(k),
+    repo: createCountRepository(store.db),
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (engine === 'postgres') await dropSchema(schema);
+    },
   };
 }
-
-interface Engine {
-  readonly name: string;
-  readonly skip: string | null;
-  open(): Promise<{ readonly repo: CountRepository; readonly close: () => Promise<void> }>;
-}
-
-const ENGINES: readonly Engine[] = [
-  {
-    name: 'SQLite',
-    skip: null,
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'vigie-counts-'));
-      const store = await openDatabase({ dataDir: dir });
-      return {
-        repo: createCountRepository(store.db),
-        async close() {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    skip: pgMissing,
-    async open() {
-      const db = `vigie_counts_${process.pid}_${Date.now()}`;
-      execFileSync('psql', [...psqlArgs('postgres'), '-c', `create database ${db}`], { stdio: 'pipe' });
-      const drop = () => execFileSync('psql', [...psqlArgs('postgres'), '-c', `drop database if exists ${db}`], { stdio: 'pipe' });
-      try {
-        // Every migration, 0001 onwards, on the real server.
-        const kysely = new Kysely<Database>({ dialect: psqlDialect(db) });
-        await migrateToLatest(kysely as unknown as Kysely<unknown>, { serialType: 'serial', serialPrimaryKey: (c) => c.primaryKey() });
-        return {
-          repo: createCountRepository(kysely),
-          async close() {
-            await kysely.destroy();
-            drop();
-          },
-        };
-      } catch (err) {
-        drop();
-        throw err;
-      }
-    },
-  },
-];
 
 const T = Date.parse('2026-03-02T10:00:00.000Z');
 const MIN5 = 300_000;
@@ -132,12 +38,12 @@ const occupancy = (over: Partial<CountRecord> = {}): CountRecord => ({
 const iso = (ms: number) => new Date(ms).toISOString();
 const range = (fromMs = T - 3_600_000, toMs = T + 3_600_000) => ({ camera: 'cam-1', from: iso(fromMs), to: iso(toMs) });
 
-for (const engine of ENGINES) {
-  describe.skipIf(engine.skip)(`counts repository on ${engine.name}`, () => {
+for (const engine of STORE_ENGINES) {
+  describe(`counts repository on ${engine}`, () => {
     let repo: CountRepository;
     let close: () => Promise<void> = () => Promise.resolve();
     beforeAll(async () => {
-      const opened = await engine.open();
+      const opened = await openCounts(engine);
       repo = opened.repo;
       close = () => opened.close();
       await repo.add('cam-1', [crossing(), crossing({ direction: 'b_to_a', value: 1, peak: 1 }), occupancy()]);

@@ -1,13 +1,14 @@
 /**
  * Child process of store-restart.test.ts: writes an event and an action, prints
  * "committed" once both promises resolved (the moment the server would announce
- * them), then waits to be killed with SIGKILL, never closing the database.
+ * them), then waits to be killed with SIGKILL, never closing the database
+ * (SQLite in the data folder, or the database URL given after it).
  */
 import { createRepositories, openDatabase } from '../../src/store/index.js';
 
-const dataDir = process.argv[2];
-if (!dataDir) throw new Error('usage: store-crash-writer.ts <dataDir>');
-const store = await openDatabase({ dataDir });
+const [dataDir, url] = process.argv.slice(2);
+if (!dataDir) throw new Error('usage: store-crash-writer.ts <dataDir> [database URL]');
+const store = await openDatabase({ dataDir, ...(url ? { url } : {}) });
 const repos = createRepositories(store.db);
 const user = await repos.users.create({ username: 'night-op', displayName: 'Night operator', role: 'operator', passwordHash: 'h' });
 await repos.events.upsert({

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigYaml } from '../../src/config/load.js';
-import { createRepositories, openDatabase, sessionTokenHash } from '../../src/store/index.js';
-import { makeEvent, openTestStore, type TestStore } from '../unit/store/helpers.js';
+import { createRepositories, sessionTokenHash } from '../../src/store/index.js';
+import { STORE_ENGINES, dropSchema, makeEvent, openEngineStore, openTestStore, pgUrl, uniqueSchema, type TestStore } from '../unit/store/helpers.js';
 
-describe('store restart persistence', () => {
+describe.each(STORE_ENGINES)('store restart persistence (%s)', (engine) => {
   let t: TestStore;
   beforeEach(async () => {
-    t = await openTestStore();
+    t = await openTestStore(engine);
   });
   afterEach(async () => {
     await t.dispose();
@@ -54,17 +54,20 @@ describe('store restart persistence', () => {
   });
 });
 
-describe('store crash durability', () => {
+describe.each(STORE_ENGINES)('store crash durability (%s)', (engine) => {
   const dirs: string[] = [];
-  afterEach(() => {
+  const schema = uniqueSchema('vigie_crash');
+  afterEach(async () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    if (engine === 'postgres') await dropSchema(schema);
   });
 
   it('an event and its action whose writes resolved survive a SIGKILL of the writing process', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigie-store-crash-'));
     dirs.push(dataDir);
     const script = fileURLToPath(new URL('./store-crash-writer.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const urlArg = engine === 'postgres' ? [pgUrl(schema)] : [];
+    const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, ...urlArg], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -79,7 +82,7 @@ describe('store crash durability', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const store = await openDatabase({ dataDir });
+    const store = await openEngineStore(engine, dataDir, schema);
     try {
       const repos = createRepositories(store.db);
       const stored = await repos.events.get('crash-1');

@@ -16,6 +16,7 @@ import { CameraWall } from './screens/CameraWall.js';
 import { EventDetail } from './screens/EventDetail.js';
 import { Holds } from './screens/Holds.js';
 import { Incidents } from './screens/Incidents.js';
+import { Integrations } from './screens/Integrations.js';
 import { Login } from './screens/Login.js';
 import { Recordings } from './screens/Recordings.js';
 import { Report } from './screens/Report.js';
@@ -36,6 +37,7 @@ const NAV: { route: Route; label: TKey; needs: Permission; testid: string }[] = 
   { route: { name: 'setup' }, label: 'nav.setup', needs: 'config.write', testid: 'nav-setup' },
   { route: { name: 'cameraAdmin' }, label: 'nav.cameraAdmin', needs: 'cameras.write', testid: 'nav-camera-admin' },
   { route: { name: 'users' }, label: 'nav.users', needs: 'users.read', testid: 'nav-users' },
+  { route: { name: 'integrations' }, label: 'nav.integrations', needs: 'integrations.manage', testid: 'nav-integrations' },
 ];
 
 /** Permission each screen needs (the event detail is part of the queue). */
@@ -65,6 +67,8 @@ function needs(route: Route): Permission | null {
       return 'audit.read';
     case 'report':
       return 'reports.read';
+    case 'integrations':
+      return 'integrations.manage';
     case 'incidents':
       // Reading the log needs events.read; logging one needs incidents.write (checked on the screen).
       return 'events.read';
@@ -157,6 +161,9 @@ function Console() {
         break;
       case 'report':
         screen = <Report />;
+        break;
+      case 'integrations':
+        screen = <Integrations />;
         break;
       case 'incidents':
         screen = <Incidents key={route.event ?? ''} eventId={route.event} />;

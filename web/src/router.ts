@@ -18,6 +18,7 @@ export type Route =
   | { name: 'audit' }
   | { name: 'report' }
   | { name: 'incidents'; event?: string }
+  | { name: 'integrations' }
   | { name: 'home' };
 
 export function parseRoute(hash: string): Route {
@@ -45,6 +46,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'audit' };
     case 'report':
       return { name: 'report' };
+    case 'integrations':
+      return { name: 'integrations' };
     case 'incidents':
       // #/incidents/new/<event id>: the form prefilled from that event.
       return parts[1] === 'new' && parts[2] ? { name: 'incidents', event: parts[2] } : { name: 'incidents' };
@@ -80,6 +83,8 @@ export function href(route: Route): string {
       return '#/audit';
     case 'report':
       return '#/report';
+    case 'integrations':
+      return '#/integrations';
     case 'incidents':
       return route.event ? `#/incidents/new/${encodeURIComponent(route.event)}` : '#/incidents';
     case 'cameraAdmin':

@@ -29,6 +29,11 @@ function tlsOf(opts: StartCliOptions): ReturnType<typeof readTlsFiles> {
   }
 }
 
+/** The NATS URL of an API node: --nats, else VIGIE_NATS. */
+function natsOf(opts: StartCliOptions): string | undefined {
+  return opts.nats ?? (process.env.VIGIE_NATS?.trim() || undefined);
+}
+
 /** `vigie start`: server, analytics and storage for every configured camera. */
 export async function runStart(opts: StartCliOptions): Promise<void> {
   const print = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -41,6 +46,9 @@ export async function runStart(opts: StartCliOptions): Promise<void> {
     port: opts.port,
     host: opts.host,
     allowFileSources: opts.allowFileSources,
+    role: opts.role,
+    ...(natsOf(opts) ? { nats: natsOf(opts) } : {}),
+    ...(opts.nodeId ? { nodeId: opts.nodeId } : {}),
     print,
   });
   print(`Vigie is running: console at ${running.url}/ (API at ${running.url}/api, health at ${running.url}/api/health). Ctrl-C stops.`);

@@ -9,6 +9,7 @@ import { accessRequestsMigration } from './0005_access_requests.js';
 import { countOccurrenceMigration } from './0006_count_occurrence.js';
 import { trialReportsMigration } from './0007_trial_reports.js';
 import { pendingDeletesMigration } from './0008_pending_deletes.js';
+import { webhookDeliveriesMigration } from './0009_webhook_deliveries.js';
 
 /**
  * Every migration, in order. Names sort in execution order (`0001_initial`,
@@ -24,6 +25,7 @@ export function storeMigrations(flavour: SchemaFlavour): Readonly<Record<string,
     '0006_count_occurrence': countOccurrenceMigration(),
     '0007_trial_reports': trialReportsMigration(),
     '0008_pending_deletes': pendingDeletesMigration(flavour),
+    '0009_webhook_deliveries': webhookDeliveriesMigration(),
   };
 }
 
@@ -35,7 +37,13 @@ export const MIGRATION_LOCK_TABLE = 'vigie_migrations_lock';
 export async function migrateToLatest(db: Kysely<unknown>, flavour: SchemaFlavour): Promise<readonly string[]> {
   const migrations = storeMigrations(flavour);
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...migrations }) };
-  const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(flavour.migrationTableSchema === undefined ? {} : { migrationTableSchema: flavour.migrationTableSchema }),
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error');

@@ -1,6 +1,6 @@
-import { SqliteDialect } from 'kysely';
+import { SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import { StoreError } from '../errors.js';
-import type { SchemaFlavour, StoreDialect } from '../dialect.js';
+import type { SchemaFlavour, StoreDialect, TransactionLocks } from '../dialect.js';
 import { loadBetterSqlite, type BetterSqliteDatabase } from './driver.js';
 
 /** Milliseconds a statement waits for a lock held by another connection before failing with SQLITE_BUSY. */
@@ -20,6 +20,23 @@ const sqliteSchema: SchemaFlavour = {
   serialType: 'integer',
   serialPrimaryKey: (col) => col.primaryKey().autoIncrement(),
 };
+
+/**
+ * Transaction locks have nothing to do on SQLite: Kysely runs one transaction at
+ * a time on the single connection, and another process's write waits for the
+ * database lock or fails with SQLITE_BUSY, never interleaves.
+ */
+class SqliteStoreAdapter extends SqliteAdapter implements TransactionLocks {
+  lockWithin(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+class SqliteStoreDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new SqliteStoreAdapter();
+  }
+}
 
 /**
  * Opens (creating it if needed) the SQLite file at `file` with WAL, synchronous
@@ -44,5 +61,5 @@ export function openSqlite(file: string): StoreDialect {
     if (err instanceof StoreError) throw err;
     throw new StoreError('UNAVAILABLE', `cannot open database ${file}: ${(err as Error).message}`, { cause: err });
   }
-  return { engine: 'sqlite', location: file, kysely: new SqliteDialect({ database: db }), schema: sqliteSchema };
+  return { engine: 'sqlite', location: file, kysely: new SqliteStoreDialect({ database: db }), schema: sqliteSchema };
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreError, openDatabase } from '../../../src/store/index.js';
+import { StoreError, createRepositories, openDatabase } from '../../../src/store/index.js';
+import pg from 'pg';
+import { TEST_PG_URL, dropSchema, openEngineStore, pgUrl, uniqueSchema } from './helpers.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -32,10 +34,10 @@ describe('openDatabase', () => {
     const first = await openDatabase({ dataDir });
     expect(first.engine).toBe('sqlite');
     expect(first.location).toBe(join(dataDir, 'vigie.db'));
-    expect(first.migrated).toEqual(['0001_initial', '0002_rule_catalogue', '0003_counts', '0004_recording', '0005_access_requests', '0006_count_occurrence', '0007_trial_reports', '0008_pending_deletes']);
+    expect(first.migrated).toEqual(['0001_initial', '0002_rule_catalogue', '0003_counts', '0004_recording', '0005_access_requests', '0006_count_occurrence', '0007_trial_reports', '0008_pending_deletes', '0009_webhook_deliveries']);
     const tables = await first.db.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual(
-      ['access_requests', 'audit_log', 'camera_uptime', 'cameras', 'config_versions', 'counts', 'event_actions', 'events', 'incidents', 'legal_holds', 'lines', 'masks', 'pending_deletes', 'recording_gaps', 'rules', 'segments', 'sessions', 'users', 'vigie_migrations', 'vigie_migrations_lock', 'zones'],
+      ['access_requests', 'audit_log', 'camera_uptime', 'cameras', 'config_versions', 'counts', 'event_actions', 'events', 'incidents', 'legal_holds', 'lines', 'masks', 'pending_deletes', 'recording_gaps', 'rules', 'segments', 'sessions', 'users', 'vigie_migrations', 'vigie_migrations_lock', 'webhook_deliveries', 'zones'],
     );
     await first.close();
     await first.close(); // closing twice is harmless
@@ -59,10 +61,17 @@ describe('openDatabase', () => {
     await store.close();
   });
 
-  it('refuses postgres:// with a clear "not supported yet (issue 10)" error that does not echo the URL', async () => {
-    const err = await openError({ dataDir: tempDir(), url: 'postgres://vigie:s3cret@db.local/vigie' });
-    expect(err.code).toBe('UNSUPPORTED');
-    expect(err.message).toContain('not supported yet (issue 10)');
+  it('refuses an unreachable PostgreSQL with one line naming host:port/db, never the password', async () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    const err = await openError({ dataDir: tempDir(), url: 'postgres://vigie:s3cret@127.0.0.1:1/vigie' });
+    expect(err.code).toBe('UNAVAILABLE');
+    expect(err.message).toBe('cannot reach PostgreSQL at 127.0.0.1:1/vigie: connection refused; is it running? check --db');
+  });
+
+  it('refuses a PostgreSQL schema name that is not a plain identifier', async () => {
+    const err = await openError({ dataDir: tempDir(), url: 'postgres://vigie:s3cret@127.0.0.1:1/vigie?schema=a;drop' });
+    expect(err.code).toBe('INVALID');
+    expect(err.message).toContain('schema "a;drop"');
     expect(err.message).not.toContain('s3cret');
   });
 
@@ -104,6 +113,83 @@ describe('openDatabase', () => {
     await sql`insert into vigie_migrations (name, timestamp) values ('0099_future', '2030-01-01T00:00:00.000Z')`.execute(store.db);
     await store.close();
     const err = await openError({ dataDir });
+    expect(err.code).toBe('MIGRATION_FAILED');
+    expect(err.message).toContain('newer Vigie');
+  });
+});
+
+describe('openDatabase on PostgreSQL', () => {
+  const schemas: string[] = [];
+  const schema = (): string => {
+    const name = uniqueSchema('vigie_db');
+    schemas.push(name);
+    return name;
+  };
+  afterEach(async () => {
+    for (const name of schemas.splice(0)) await dropSchema(name);
+  });
+
+  it('migrates a fresh schema, keeps the password out of location, and a re-open is a no-op', async () => {
+    const name = schema();
+    const url = pgUrl(name).replace('postgres://postgres@', 'postgres://postgres:s3cret@');
+    const fresh = await openEngineStore('postgres', tempDir(), name);
+    expect(fresh.migrated).toContain('0008_pending_deletes');
+    await fresh.close();
+    // The local test server trusts loopback, so the password is accepted and ignored.
+    const first = await openDatabase({ dataDir: tempDir(), url });
+    expect(first.engine).toBe('postgres');
+    expect(first.location).toMatch(new RegExp(`^postgres://postgres@[^ ]+:\\d+/[^ ]+ \\(schema ${name}\\)$`));
+    expect(first.location).not.toContain('s3cret');
+    expect(first.migrated).toEqual([]);
+    const tables = await first.db.introspection.getTables();
+    expect(tables.filter((t) => t.schema === name).map((t) => t.name)).toContain('events');
+    await first.close();
+    await first.close(); // closing twice is harmless
+  });
+
+  it('migrates once when several processes open a fresh schema at the same time', async () => {
+    const name = schema();
+    const stores = await Promise.all([0, 1, 2].map(() => openDatabase({ dataDir: tempDir(), url: pgUrl(name) })));
+    const applied = stores.map((s) => s.migrated.length).sort();
+    expect(applied.slice(0, 2)).toEqual([0, 0]);
+    expect(applied[2]).toBeGreaterThanOrEqual(9);
+    for (const s of stores) await s.close();
+  });
+
+  it('returns counts and sums as numbers, like SQLite', async () => {
+    const store = await openEngineStore('postgres', tempDir(), schema());
+    const repos = createRepositories(store.db);
+    await repos.users.create({ username: 'alice', displayName: 'Alice', role: 'operator', passwordHash: 'x' });
+    expect(await repos.users.count()).toBe(1);
+    const { rows } = await sql<{ n: unknown; s: unknown }>`select count(*) as n, sum(1::numeric) as s from users`.execute(store.db);
+    expect(rows[0]).toEqual({ n: 1, s: 1 });
+    await store.close();
+  });
+
+  it('refuses a database that does not sort text byte by byte (an ICU locale)', async () => {
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    const db = uniqueSchema('vigie_icu');
+    try {
+      await admin.query(`create database ${db} template template0 locale_provider icu icu_locale 'fr-FR' locale 'C.UTF-8'`);
+      const url = new URL(TEST_PG_URL);
+      url.pathname = `/${db}`;
+      const err = await openError({ dataDir: tempDir(), url: url.toString() });
+      expect(err.code).toBe('UNAVAILABLE');
+      expect(err.message).toContain(`PostgreSQL database postgres://postgres@${url.hostname}:${url.port || '5432'}/${db} does not sort text byte by byte`);
+      expect(err.message).toContain('--locale=C.UTF-8');
+    } finally {
+      await admin.query(`drop database if exists ${db}`);
+      await admin.end();
+    }
+  });
+
+  it('refuses a schema migrated by a newer Vigie, saying so', async () => {
+    const name = schema();
+    const store = await openEngineStore('postgres', tempDir(), name);
+    await sql`insert into vigie_migrations (name, timestamp) values ('0099_future', '2030-01-01T00:00:00.000Z')`.execute(store.db);
+    await store.close();
+    const err = await openError({ dataDir: tempDir(), url: pgUrl(name) });
     expect(err.code).toBe('MIGRATION_FAILED');
     expect(err.message).toContain('newer Vigie');
   });

@@ -1,8 +1,59 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { VigieEvent } from '../../../src/contracts/event.js';
 import { createRepositories, openDatabase, type Repositories, type StoreDatabase } from '../../../src/store/index.js';
+
+/** Both engines: store test files run their cases on each (`describe.each(STORE_ENGINES)`). */
+export const STORE_ENGINES = ['sqlite', 'postgres'] as const;
+export type StoreEngine = (typeof STORE_ENGINES)[number];
+
+/**
+ * The PostgreSQL database tests use (`VIGIE_TEST_PG`, default the local server's
+ * `test` database). Each test store lives in a schema of its own, dropped at
+ * dispose, so test files running in parallel never see each other's rows.
+ */
+export const TEST_PG_URL = process.env.VIGIE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let schemas = 0;
+
+/** A fresh schema name, unique across processes and runs. */
+export function uniqueSchema(prefix = 'vigie_t'): string {
+  schemas += 1;
+  return `${prefix}_${process.pid}_${schemas}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** `TEST_PG_URL` pointed at `schema`. */
+export function pgUrl(schema: string): string {
+  const url = new URL(TEST_PG_URL);
+  url.searchParams.set('schema', schema);
+  return url.toString();
+}
+
+/** Drops a test schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Opens the store of a test on `engine`. A PostgreSQL server that cannot be
+ * reached fails the test with the store's message and how to point tests elsewhere.
+ */
+export async function openEngineStore(engine: StoreEngine, dataDir: string, schema: string): Promise<StoreDatabase> {
+  if (engine === 'sqlite') return openDatabase({ dataDir });
+  try {
+    return await openDatabase({ dataDir, url: pgUrl(schema) });
+  } catch (err) {
+    throw new Error(`PostgreSQL store tests need a server: ${(err as Error).message} (set VIGIE_TEST_PG=postgres://user@host:port/db)`, { cause: err });
+  }
+}
 
 /** A clock tests move by hand. */
 export interface FakeClock {
@@ -23,8 +74,12 @@ export function fakeClock(startIso = '2026-03-01T10:00:00.000Z'): FakeClock {
   return clock;
 }
 
-/** A store in a fresh temp folder (a real SQLite file), with repositories on a fake clock. */
+/**
+ * A store in a fresh temp folder (a real SQLite file) or a fresh PostgreSQL
+ * schema, with repositories on a fake clock.
+ */
 export interface TestStore {
+  readonly engine: StoreEngine;
   readonly dir: string;
   readonly clock: FakeClock;
   store: StoreDatabase;
@@ -34,25 +89,34 @@ export interface TestStore {
   dispose(): Promise<void>;
 }
 
-export async function openTestStore(): Promise<TestStore> {
+export async function openTestStore(engine: StoreEngine = 'sqlite'): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-store-'));
+  const schema = uniqueSchema();
   const clock = fakeClock();
   let n = 0;
   const newId = () => `user-${++n}`;
-  const store = await openDatabase({ dataDir: dir });
+  let store: StoreDatabase;
+  try {
+    store = await openEngineStore(engine, dir, schema);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const t: TestStore = {
+    engine,
     dir,
     clock,
     store,
     repos: createRepositories(store.db, { now: clock, newId }),
     async reopen() {
       await t.store.close();
-      t.store = await openDatabase({ dataDir: dir });
+      t.store = await openEngineStore(engine, dir, schema);
       t.repos = createRepositories(t.store.db, { now: clock, newId });
     },
     async dispose() {
       await t.store.close();
       rmSync(dir, { recursive: true, force: true });
+      if (engine === 'postgres') await dropSchema(schema);
     },
   };
   return t;

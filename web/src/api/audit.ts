@@ -61,6 +61,8 @@ export const AUDIT_ACTIONS = [
   'incident.create',
   'incident.update',
   'incident.delete',
+  'webhook.retry',
+  'webhook.discard',
   'retention.run',
   'retention.skipped',
   'recording.reconcile',
