@@ -13,8 +13,10 @@ export interface CameraLease {
   readonly worker: string;
   /**
    * Revision of the key-value entry that created the claim. It only grows: a
-   * message carrying an older epoch than the camera's current lease comes from a
-   * worker that lost the camera (fencing), and is dropped.
+   * message carrying an older epoch that the stream stored after a newer lease
+   * was claimed comes from a worker that had lost the camera (fencing), and is
+   * dropped. One stored before that claim was sent while its lease was valid
+   * (the last changes of a camera handed over), and is kept.
    */
   readonly epoch: number;
 }
@@ -34,6 +36,13 @@ export interface EventMessage {
    */
   readonly seq: number;
 }
+
+/**
+ * `seq` of the `closed` change a worker publishes, on claiming a camera, for each
+ * event the previous holder left open (killed before it could close it). API nodes
+ * apply it only to an event still open: a real close always wins.
+ */
+export const TAKEOVER_CLOSE_SEQ = 1_000_000;
 
 /** The JetStream message id of a change: a republished change is dropped by the stream's dedup window. */
 export function eventMessageId(message: Pick<EventMessage, 'event' | 'seq'>): string {
@@ -60,6 +69,8 @@ export interface DeliveredEvent {
   readonly messageId: string;
   /** Times JetStream delivered it (1 the first time). */
   readonly deliveries: number;
+  /** When the stream stored it (the NATS server's clock): fencing compares it with the claim time of newer leases. */
+  readonly storedAtMs: number;
   ack(): void;
   /** Asks for redelivery after `delayMs` (a failed write). */
   nak(delayMs?: number): void;

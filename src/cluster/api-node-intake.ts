@@ -5,7 +5,7 @@
  * redelivery harmless. Every node pushes every change to its own consoles, once
  * per message id; changes from a fenced worker (it lost the camera) are dropped.
  */
-import type { CameraLease, DeliveredEvent, EventMessage } from '../bus/types.js';
+import { TAKEOVER_CLOSE_SEQ, type CameraLease, type DeliveredEvent, type EventMessage } from '../bus/types.js';
 import type { IntegrationSink } from '../integrations/types.js';
 import type { LiveHub } from '../server/live-hub.js';
 import { isShadowEvent, type StoredEvent } from '../store/event-codec.js';
@@ -27,7 +27,7 @@ export interface IntakeCounters {
 
 export interface IntakeDeps {
   readonly events: Pick<EventRepository, 'upsertMany'>;
-  readonly isFenced: (lease: CameraLease) => boolean;
+  readonly isFenced: (lease: CameraLease, storedAtMs: number) => boolean;
   readonly onChange?: (message: EventMessage) => void;
   readonly print: (line: string) => void;
 }
@@ -35,12 +35,13 @@ export interface IntakeDeps {
 /**
  * Whether a change may overwrite the stored row. Changes of one event reach a node
  * in order, but another node replaying old messages (after a restart) must not
- * move an event back: an `opened` never rewrites an existing row, and nothing but
- * `closed` rewrites a closed one.
+ * move an event back: an `opened` never rewrites an existing row, nothing but
+ * `closed` rewrites a closed one, and a takeover close only closes an open one.
  */
-export function changeApplies(stored: StoredEvent | null, message: Pick<EventMessage, 'change'>): boolean {
+export function changeApplies(stored: StoredEvent | null, message: Pick<EventMessage, 'change' | 'seq'>): boolean {
   if (!stored) return true;
   if (message.change === 'opened') return false;
+  if (message.seq === TAKEOVER_CLOSE_SEQ) return stored.event.end === null;
   return message.change === 'closed' || stored.event.end === null;
 }
 
@@ -78,7 +79,7 @@ async function handleBatch(batch: readonly DeliveredEvent[], counters: IntakeCou
   const accepted: DeliveredEvent[] = [];
   for (const d of batch) {
     if (d.deliveries > 1) counters.redelivered++;
-    if (deps.isFenced(d.message.lease)) {
+    if (deps.isFenced(d.message.lease, d.storedAtMs)) {
       counters.fenced++;
       d.ack();
       continue;

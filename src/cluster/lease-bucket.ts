@@ -3,7 +3,7 @@
  * key-value bucket, one entry per leased camera and one per live worker, each
  * expiring TTL after its last heartbeat (the bucket's max age, history 1).
  *
- *   camera.<id>  {worker, epoch, heartbeatAtMs}     who runs the camera
+ *   camera.<id>  {worker, epoch, claimedAtMs, heartbeatAtMs}   who runs the camera, since when (server clock)
  *   worker.<id>  {worker, cameras, capacity, heartbeatAtMs}   live workers and their load
  *
  * A camera's epoch is the revision of the entry that created the claim: the
@@ -33,7 +33,7 @@ export class LeaseBucketError extends Error {
 export const cameraKey = (camera: string): string => `camera.${camera}`;
 export const workerKey = (worker: string): string => `worker.${worker}`;
 
-const cameraValueSchema = z.object({ worker: z.string().min(1), epoch: z.number().int().positive().nullable(), heartbeatAtMs: z.number() });
+const cameraValueSchema = z.object({ worker: z.string().min(1), epoch: z.number().int().positive().nullable(), claimedAtMs: z.number().nullable().optional(), heartbeatAtMs: z.number() });
 const workerValueSchema = z.object({
   worker: z.string().min(1),
   cameras: z.number().int().nonnegative(),

@@ -51,6 +51,8 @@ export interface LeaseKeeper {
 
 interface Held {
   readonly epoch: number;
+  /** The NATS server's clock when the claim was stored (null if it could not be read). */
+  readonly claimedAtMs: number | null;
   revision: number;
   /** When the last renewal that succeeded was sent (or the claim). */
   confirmedAtMs: number;
@@ -88,7 +90,7 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
   const renew = async (camera: string, h: Held): Promise<void> => {
     const sentAt = now();
     try {
-      h.revision = await kv.update(cameraKey(camera), encodeValue({ worker, epoch: h.epoch, heartbeatAtMs: sentAt }), h.revision);
+      h.revision = await kv.update(cameraKey(camera), encodeValue({ worker, epoch: h.epoch, claimedAtMs: h.claimedAtMs, heartbeatAtMs: sentAt }), h.revision);
       h.confirmedAtMs = sentAt;
       // Given up locally (expired) while this renewal was on its way: free the entry now rather than after a TTL.
       if (held.get(camera) !== h) await kv.delete(cameraKey(camera), { previousSeq: h.revision });
@@ -159,9 +161,11 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
       const sentAt = now();
       try {
         const epoch = await kv.create(cameraKey(camera), encodeValue({ worker, epoch: null, heartbeatAtMs: sentAt }));
+        // The server's time of the claim: API nodes drop the previous holder's messages stored after it (fencing).
+        const claimedAtMs = (await kv.get(cameraKey(camera), { revision: epoch }))?.created.getTime() ?? null;
         // Write the epoch at once: API nodes read it from the value to fence the previous holder's messages.
-        const revision = await kv.update(cameraKey(camera), encodeValue({ worker, epoch, heartbeatAtMs: now() }), epoch);
-        held.set(camera, { epoch, revision, confirmedAtMs: sentAt });
+        const revision = await kv.update(cameraKey(camera), encodeValue({ worker, epoch, claimedAtMs, heartbeatAtMs: now() }), epoch);
+        held.set(camera, { epoch, claimedAtMs, revision, confirmedAtMs: sentAt });
         return { camera, worker, epoch };
       } catch (err) {
         if (isCasFailure(err)) return null;

@@ -19,7 +19,7 @@ import { connectNats } from '../bus/nats/connection.js';
 import { onConfigChanged, publishHealth } from '../bus/nats/notices.js';
 import { createEventPublisher } from '../bus/nats/publisher.js';
 import { ensureEventStream } from '../bus/nats/stream.js';
-import type { EventMessage, EventPublisher } from '../bus/types.js';
+import { TAKEOVER_CLOSE_SEQ, type CameraLease, type EventMessage, type EventPublisher } from '../bus/types.js';
 import { emptyConfig, type CameraConfig, type VigieConfig } from '../config/schema.js';
 import type { EventChange } from '../events/lifecycle.js';
 import { sameJson } from '../pipeline/camera-changes.js';
@@ -46,6 +46,12 @@ const CONFIG_RELOAD_MS = 30_000;
 const ROUND_MS = 1_000;
 /** How long a stop waits for the stream to acknowledge the last changes. */
 const DRAIN_TIMEOUT_MS = 5_000;
+
+/** Resolves once the publisher has nothing left to send, or after `timeoutMs`. */
+async function publishedAll(publisher: EventPublisher, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (publisher.pending() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
 
 export interface WorkerOptions {
   readonly natsUrl: string;
@@ -200,6 +206,24 @@ function createWorkerNode(deps: NodeDeps): { start(): Promise<void>; stop(): Pro
     );
   };
 
+  /**
+   * Events a previous holder left open (it was killed or lost the lease before it
+   * could close them) are closed under the new lease, so the queue does not keep
+   * alerts that nothing will ever end. Their true end is unknown: it is set to
+   * their start, and `details.closed_by` says why. A real close of the previous
+   * holder still on its way wins (API nodes apply this one only to an open event).
+   */
+  const closeAbandoned = async (camera: string, lease: CameraLease): Promise<void> => {
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page = await repos.events.list({ camera, status: 'open', ...(cursor ? { cursor } : {}) });
+      for (const item of page.items) {
+        const event = { ...item.event, end: item.event.end ?? item.event.start, details: { ...item.event.details, closed_by: 'lease_takeover' } };
+        publisher.publish({ change: 'closed', event, lease, emittedAtMs: Date.now(), seq: TAKEOVER_CLOSE_SEQ }).catch((err: unknown) => print(`event ${event.id} could not be closed: ${String(err)}`));
+      }
+      cursor = page.nextCursor ?? undefined;
+    }
+  };
+
   const announce = (health: CameraHealth): void => {
     if (!keeper.lease(health.camera)) return; // not ours to report any more
     const previous = lastHealth.get(health.camera);
@@ -254,6 +278,9 @@ function createWorkerNode(deps: NodeDeps): { start(): Promise<void>; stop(): Pro
       // Stopped first: their open events are closed and published under the lease.
       for (const camera of plan.release) running.delete(camera);
       await applyRunning();
+      // Their closes stored before the next holder's claim: a message stored after it would be fenced.
+      await eventWrites.drained();
+      await publishedAll(publisher, DRAIN_TIMEOUT_MS);
       for (const camera of plan.release) {
         await keeper.release(camera);
         print(`released camera ${camera} (rebalancing)`);
@@ -263,6 +290,7 @@ function createWorkerNode(deps: NodeDeps): { start(): Promise<void>; stop(): Pro
     for (const camera of plan.claim) {
       const lease = await keeper.claim(camera);
       if (!lease) continue; // another worker was quicker: harmless
+      await closeAbandoned(camera, lease);
       running.add(camera);
       lastHealth.delete(camera); // its first health is announced at once
       claimed = true;

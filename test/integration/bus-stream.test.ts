@@ -225,12 +225,14 @@ describe('JetStream event stream', () => {
     const kv = await new Kvm(nc).create('test_leases');
     await kv.put('camera.cam-1', JSON.stringify({ worker: 'w1', epoch: 4 }));
     await until(() => view.epochOf('cam-1') === 4);
-    await kv.put('camera.cam-1', JSON.stringify({ worker: 'w2', epoch: 9 }));
+    await kv.put('camera.cam-1', JSON.stringify({ worker: 'w2', epoch: 9, claimedAtMs: 5_000 }));
     await kv.delete('camera.cam-1');
     await until(() => view.epochOf('cam-1') === 9);
-    expect(view.isFenced({ camera: 'cam-1', worker: 'w1', epoch: 4 })).toBe(true);
-    expect(view.isFenced({ camera: 'cam-1', worker: 'w2', epoch: 9 })).toBe(false);
-    expect(view.isFenced({ camera: 'cam-2', worker: 'w1', epoch: 1 })).toBe(false);
+    // w1's message stored after w2's claim is fenced; one stored before it was sent under a valid lease.
+    expect(view.isFenced({ camera: 'cam-1', worker: 'w1', epoch: 4 }, 6_000)).toBe(true);
+    expect(view.isFenced({ camera: 'cam-1', worker: 'w1', epoch: 4 }, 4_000)).toBe(false);
+    expect(view.isFenced({ camera: 'cam-1', worker: 'w2', epoch: 9 }, 6_000)).toBe(false);
+    expect(view.isFenced({ camera: 'cam-2', worker: 'w1', epoch: 1 }, 6_000)).toBe(false);
     await view.stop();
   });
 });

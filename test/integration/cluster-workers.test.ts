@@ -195,8 +195,13 @@ describe('vigie worker: camera leases across three workers', () => {
       const e = await storedEvents();
       return CAMERAS.every((c) => (e.get(c)?.rows ?? 0) > 0) ? e : null;
     }, 30_000);
+    const schemaName = new URL(schema.url).searchParams.get('schema');
+    const openOf = async (ids: readonly string[]) =>
+      (await db.query<{ id: string }>(`select id from "${schemaName}".events where id = any($1) and end_s is null`, [ids])).rows.map((r) => r.id);
     const killedAt = Date.now();
     workers.get('w3')!.proc.kill('SIGKILL');
+    // Events w3 had open when it died (stored; its closes never come).
+    const leftOpen = await openOf(orphaned.flatMap((c) => [...(eventsBefore.get(c)?.ids ?? [])]));
     const after = await until('the cameras of w3 leased and running elsewhere', async () => {
       const l = await leases();
       const moved = orphaned.every((c) => {
@@ -215,7 +220,14 @@ describe('vigie worker: camera leases across three workers', () => {
       return orphaned.every((c) => [...(e.get(c)?.ids ?? [])].some((id) => !eventsBefore.get(c)?.ids.has(id))) ? e : null;
     }, 20_000);
     for (const [camera, { ids, rows }] of eventsAfter) expect(rows, camera).toBe(ids.size);
-  }, 40_000);
+    // The new holders close what w3 left open, marked as such.
+    console.log(`cluster-workers: ${leftOpen.length} event(s) left open by the killed worker`);
+    await until('the events w3 left open closed by the new holders', async () => (await openOf(leftOpen)).length === 0, 20_000);
+    if (leftOpen.length > 0) {
+      const closedBy = await db.query<{ details: string }>(`select details from "${schemaName}".events where id = any($1)`, [leftOpen]);
+      for (const row of closedBy.rows) expect(JSON.parse(row.details)).toMatchObject({ closed_by: 'lease_takeover' });
+    }
+  }, 60_000);
 
   it('SIGSTOP for less than the TTL: the paused worker keeps its cameras', async () => {
     const before = await until('w1 and w2 balanced', async () => {

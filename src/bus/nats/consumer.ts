@@ -72,6 +72,7 @@ export function createEventConsumer(nc: NatsConnection, options: EventConsumerOp
       message,
       messageId: m.headers?.get('Nats-Msg-Id') || eventMessageId(message),
       deliveries: m.info.deliveryCount,
+      storedAtMs: Math.floor(m.info.timestampNanos / 1e6),
       ack: () => m.ack(),
       nak: (delayMs) => m.nak(delayMs),
     };

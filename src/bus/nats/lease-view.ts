@@ -18,23 +18,44 @@ export const LEASE_KEY_PREFIX = 'camera.';
 export interface LeaseView {
   /** The epoch of the camera's latest lease seen; null when none was seen yet. */
   epochOf(camera: string): number | null;
-  /** True when `lease` is older than the camera's current lease (its holder lost the camera). */
-  readonly isFenced: (lease: CameraLease) => boolean;
+  /**
+   * True when a message sent under `lease` and stored in the stream at `storedAtMs`
+   * (server clock) comes from a holder that had lost the camera: a newer lease was
+   * claimed before the message was stored (or when that claim's time is unknown).
+   */
+  readonly isFenced: (lease: CameraLease, storedAtMs: number) => boolean;
   stop(): Promise<void>;
 }
 
-const leaseValueSchema = z.object({ worker: z.string(), epoch: z.number().int().nonnegative() });
+const leaseValueSchema = z.object({ worker: z.string(), epoch: z.number().int().nonnegative(), claimedAtMs: z.number().nullable().optional() });
+
+/** Claims remembered per camera: enough for any message still in flight to find the lease that followed its own. */
+const CLAIMS_KEPT = 8;
+
+interface Claim {
+  readonly epoch: number;
+  /** The server's time of the claim; null when the holder could not read it (then fenced by epoch alone). */
+  readonly claimedAtMs: number | null;
+}
+
+/** Fencing rule (pure): see LeaseView.isFenced. `claims` are the camera's known claims, any order. */
+export function isFencedBy(claims: readonly Claim[], lease: CameraLease, storedAtMs: number): boolean {
+  let next: Claim | null = null;
+  for (const claim of claims) if (claim.epoch > lease.epoch && (next === null || claim.epoch < next.epoch)) next = claim;
+  if (next === null) return false;
+  return next.claimedAtMs === null || storedAtMs >= next.claimedAtMs;
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Watches the lease bucket (waiting for it to exist: the first worker creates it).
- * Epochs only grow: a deleted or expired lease keeps its camera's last epoch, so a
- * late message from its old holder still passes until a new claim exists.
+ * A deleted or expired lease keeps its camera's claims, so a late message from its
+ * old holder still passes until a new claim exists.
  */
 export function watchLeases(nc: NatsConnection, options: { readonly bucket?: string; readonly onLog?: (line: string) => void } = {}): LeaseView {
   const bucket = options.bucket ?? LEASE_BUCKET;
-  const epochs = new Map<string, number>();
+  const claims = new Map<string, Claim[]>();
   let stopped = false;
   let iterator: { stop(): void } | null = null;
 
@@ -59,7 +80,10 @@ export function watchLeases(nc: NatsConnection, options: { readonly bucket?: str
           }
           const parsed = leaseValueSchema.safeParse(json);
           if (!parsed.success) continue;
-          epochs.set(camera, Math.max(epochs.get(camera) ?? 0, parsed.data.epoch));
+          const known = claims.get(camera) ?? [];
+          const { epoch, claimedAtMs = null } = parsed.data;
+          if (known.some((c) => c.epoch === epoch && c.claimedAtMs === claimedAtMs)) continue;
+          claims.set(camera, [...known.filter((c) => c.epoch !== epoch), { epoch, claimedAtMs }].sort((a, b) => b.epoch - a.epoch).slice(0, CLAIMS_KEPT));
         }
       } catch (err) {
         if (stopped) break;
@@ -72,8 +96,8 @@ export function watchLeases(nc: NatsConnection, options: { readonly bucket?: str
   const running = run();
 
   return {
-    epochOf: (camera) => epochs.get(camera) ?? null,
-    isFenced: (lease) => lease.epoch < (epochs.get(lease.camera) ?? 0),
+    epochOf: (camera) => claims.get(camera)?.[0]?.epoch ?? null,
+    isFenced: (lease, storedAtMs) => isFencedBy(claims.get(lease.camera) ?? [], lease, storedAtMs),
     async stop() {
       stopped = true;
       iterator?.stop();

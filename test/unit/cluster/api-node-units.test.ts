@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveredEvent, EventMessage, HealthMessage } from '../../../src/bus/types.js';
+import { TAKEOVER_CLOSE_SEQ, type DeliveredEvent, type EventMessage, type HealthMessage } from '../../../src/bus/types.js';
 import { createRemoteCameras, REMOTE_HEALTH_STALE_MS } from '../../../src/cluster/api-node-cameras.js';
+import { isFencedBy } from '../../../src/bus/nats/lease-view.js';
 import { changeApplies, createLiveIntake, createRecentIds } from '../../../src/cluster/api-node-intake.js';
 import { parseConfigYaml } from '../../../src/config/load.js';
 import type { CameraHealth } from '../../../src/pipeline/health.js';
@@ -14,11 +15,14 @@ const stored = (closed: boolean): StoredEvent => ({ event: { end: closed ? 5 : n
 
 describe('API node intake', () => {
   it('never moves an event back when an old change is replayed', () => {
-    expect(changeApplies(null, { change: 'updated' })).toBe(true);
-    expect(changeApplies(stored(false), { change: 'opened' })).toBe(false);
-    expect(changeApplies(stored(false), { change: 'updated' })).toBe(true);
-    expect(changeApplies(stored(true), { change: 'updated' })).toBe(false);
-    expect(changeApplies(stored(true), { change: 'closed' })).toBe(true);
+    expect(changeApplies(null, { change: 'updated', seq: 2 })).toBe(true);
+    expect(changeApplies(stored(false), { change: 'opened', seq: 1 })).toBe(false);
+    expect(changeApplies(stored(false), { change: 'updated', seq: 2 })).toBe(true);
+    expect(changeApplies(stored(true), { change: 'updated', seq: 2 })).toBe(false);
+    expect(changeApplies(stored(true), { change: 'closed', seq: 3 })).toBe(true);
+    // a new holder's close of an event the old one left open never overrides a real close
+    expect(changeApplies(stored(false), { change: 'closed', seq: TAKEOVER_CLOSE_SEQ })).toBe(true);
+    expect(changeApplies(stored(true), { change: 'closed', seq: TAKEOVER_CLOSE_SEQ })).toBe(false);
   });
 
   it('forgets the oldest ids first', () => {
@@ -54,6 +58,7 @@ describe('API node intake', () => {
       message: m,
       messageId: `${m.event.id}:${m.seq}`,
       deliveries,
+      storedAtMs: 0,
       ack: () => outcome.set(`${m.event.id}:${m.seq}`, 'ack'),
       nak: () => outcome.set(`${m.event.id}:${m.seq}`, 'nak'),
     });
@@ -67,6 +72,20 @@ describe('API node intake', () => {
     expect(pushed.map((m) => (m.type === 'event' ? `${m.item.event.id}:${m.change}` : '')).sort()).toEqual(['u-0:closed', 'u-0:opened', 'u-1:closed', 'u-1:opened']);
     expect(rows.has('f-0')).toBe(false);
     expect(intake.counters).toEqual({ consumed: 5, fenced: 1, redelivered: 3, failed: 2 });
+  });
+});
+
+describe('fencing by lease', () => {
+  const lease = (epoch: number) => ({ camera: 'c', worker: `w${epoch}`, epoch });
+  it('drops what a holder sent after the next claim, keeps what it sent before', () => {
+    const claims = [{ epoch: 3, claimedAtMs: 1_000 }, { epoch: 7, claimedAtMs: 5_000 }, { epoch: 12, claimedAtMs: 9_000 }];
+    expect(isFencedBy(claims, lease(3), 4_999)).toBe(false); // handed over: its last changes count
+    expect(isFencedBy(claims, lease(3), 5_000)).toBe(true);
+    expect(isFencedBy(claims, lease(7), 8_000)).toBe(false); // compared with the claim right after its own (12)
+    expect(isFencedBy(claims, lease(7), 9_500)).toBe(true);
+    expect(isFencedBy(claims, lease(12), 99_000)).toBe(false); // the current holder
+    expect(isFencedBy([{ epoch: 7, claimedAtMs: null }], lease(3), 0)).toBe(true); // claim time unknown: epoch alone
+    expect(isFencedBy([], lease(3), 0)).toBe(false);
   });
 });
 
