@@ -19,6 +19,7 @@ import { isDiskFullError, type FreeSpaceProbe } from './disk-space.js';
 import { finalizeSegment, TruncatedSegmentError } from './finalize.js';
 import { incomingPattern, PART_SUFFIX } from './layout.js';
 import type { SegmentIndex } from './segment-index.js';
+import { createWakeableSleep } from '../time/wakeable-sleep.js';
 
 export const RECORDER_STATES = ['recording', 'stopped', 'disk_full', 'error'] as const;
 export type RecorderState = (typeof RECORDER_STATES)[number];
@@ -129,7 +130,7 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
   let down: { sinceMs: number; reason: GapReason } | null = options.resumeFrom ? { sinceMs: options.resumeFrom.atMs, reason: options.resumeFrom.reason } : null;
   let stopping = false;
   let run: RecorderRun | null = null;
-  let wake: (() => void) | null = null;
+  const pause = createWakeableSleep();
   let clockJumps = 0;
   let lastClockJump: ClockJumpStatus | null = null;
   let lastReading: ClockReading | null = null;
@@ -156,18 +157,8 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
       error = message;
     }
   };
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      };
-    });
+  // stop()/close() cuts a backoff short.
+  const sleep = (ms: number): Promise<void> => pause.sleep(ms);
   const markDown = (reason: GapReason, atMs: number): void => {
     if (down === null) down = { sinceMs: lastSegmentEnd ?? atMs, reason };
   };
@@ -384,7 +375,7 @@ export function startCameraRecorder(options: CameraRecorderOptions): CameraRecor
     async stop() {
       stopping = true;
       halt.abort();
-      wake?.();
+      pause.wake();
       await run?.stop();
       await done;
       setState('stopped', null);

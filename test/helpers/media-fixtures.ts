@@ -45,6 +45,32 @@ export async function makeTestClip(dir: string, name: string, spec: ClipSpec): P
   return path;
 }
 
+/** A square crossing a grey scene: motion in every frame, cheap to decode. */
+export interface MovingSquareSpec {
+  readonly width: number;
+  readonly height: number;
+  readonly rate: number;
+  /** Side of the white square, pixels. */
+  readonly side: number;
+  /** Where it starts, and how far it moves right per second (pixels). */
+  readonly x: number;
+  readonly y: number;
+  readonly speed: number;
+}
+
+/** Writes `square.mp4` (4 s, mpeg4: ffmpeg's builtin encoder) in `dir`; returns its path. */
+export async function makeMovingSquareClip(dir: string, spec: MovingSquareSpec): Promise<string> {
+  const path = join(dir, 'square.mp4');
+  await run('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    '-f', 'lavfi', '-i', `color=c=gray:s=${spec.width}x${spec.height}:r=${spec.rate}:d=4`,
+    '-f', 'lavfi', '-i', `color=c=white:s=${spec.side}x${spec.side}:r=${spec.rate}:d=4`,
+    '-filter_complex', `[0][1]overlay=x='${spec.x}+t*${spec.speed}':y=${spec.y}`,
+    '-g', String(Math.min(5, spec.rate)), '-bf', '0', '-q:v', '5', '-pix_fmt', 'yuv420p', '-c:v', 'mpeg4', '-y', path,
+  ]);
+  return path;
+}
+
 /** true while a process with this pid exists (a zombie counts as existing: it was not reaped). */
 export function processExists(pid: number): boolean {
   return existsSync(`/proc/${pid}`);

@@ -3,10 +3,9 @@
  * follows configuration changes announced on NATS, and what it publishes carries
  * its lease and a per-event sequence, with the snapshot written before the event.
  */
-import { execFile } from 'node:child_process';
+import { makeMovingSquareClip } from '../helpers/media-fixtures.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -25,7 +24,6 @@ import { openDatabase, type Repositories, type StoreDatabase } from '../../src/s
 import { startPrivateNats, type PrivateNats } from '../helpers/bus-nats-server.js';
 import { tempDir } from '../helpers/cluster-api-nodes.js';
 
-const run = promisify(execFile);
 const TTL_MS = 6000;
 
 let nats: PrivateNats;
@@ -82,14 +80,7 @@ beforeAll(async () => {
   nats = await startPrivateNats();
   nc = await connectNats(nats.url, 'worker-config-test');
   tmp = tempDir('vigie-worker-config-');
-  source = join(tmp.path, 'square.mp4');
-  await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
-    '-f', 'lavfi', '-i', 'color=c=gray:s=320x180:r=4:d=4',
-    '-f', 'lavfi', '-i', 'color=c=white:s=30x30:r=4:d=4',
-    '-filter_complex', "[0][1]overlay=x='10+t*70':y=70",
-    '-g', '4', '-bf', '0', '-q:v', '5', '-pix_fmt', 'yuv420p', '-c:v', 'mpeg4', '-y', source,
-  ]);
+  source = await makeMovingSquareClip(tmp.path, { width: 320, height: 180, rate: 4, side: 30, x: 10, y: 70, speed: 70 });
   const dataDir = join(tmp.path, 'data');
   store = await openDatabase({ dataDir });
   repos = await openRepositories(store, dataDir, () => undefined);

@@ -7,6 +7,7 @@
  * (`vigie start --role api`) store the events the workers publish: the events of
  * moved cameras arrive in PostgreSQL, one row each.
  */
+import { makeMovingSquareClip } from '../helpers/media-fixtures.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { linkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,17 +63,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | false> | T
 }
 
 /** A small clip: a white square crossing a grey frame (cheap to decode, motion in every frame). */
-async function clip(dir: string): Promise<string> {
-  const path = join(dir, 'square.mp4');
-  await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
-    '-f', 'lavfi', '-i', 'color=c=gray:s=320x180:r=4:d=4',
-    '-f', 'lavfi', '-i', 'color=c=white:s=30x30:r=4:d=4',
-    '-filter_complex', "[0][1]overlay=x='10+t*70':y=70",
-    '-g', '4', '-bf', '0', '-q:v', '5', '-pix_fmt', 'yuv420p', '-c:v', 'mpeg4', '-y', path,
-  ]);
-  return path;
-}
+const SQUARE_CLIP = { width: 320, height: 180, rate: 4, side: 30, x: 10, y: 70, speed: 70 } as const;
+const clip = (dir: string): Promise<string> => makeMovingSquareClip(dir, SQUARE_CLIP);
 
 function startWorker(id: string): WorkerProcess {
   const proc = spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--db', schema.url, '--data', join(tmp.path, 'data'), '--worker-id', id], {

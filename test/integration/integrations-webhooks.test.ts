@@ -227,7 +227,11 @@ describe('dead letters through the API', () => {
   it('applies a configuration saved through the API without a restart', async () => {
     const current = (await call('GET', '/api/config', 'supervisor')).json<{ version: number; config: Record<string, unknown> }>();
     const integrations = { webhooks: [{ id: 'dispatch', url: `${base}/api-hook`, secret_env: 'VIGIE_TEST_HOOK_SECRET' }, { id: 'second', url: `${base}/second`, secret_env: 'VIGIE_TEST_UNSET_SECRET' }] };
-    const saved = await call('PUT', '/api/config', 'supervisor', { config: { ...current.config, integrations }, baseVersion: current.version });
+    // A supervisor edits the cameras, not where alerts leave Vigie.
+    const refused = await call('PUT', '/api/config', 'supervisor', { config: { ...current.config, integrations }, baseVersion: current.version });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('integrations.manage');
+    const saved = await call('PUT', '/api/config/integrations', 'admin', { integrations, baseVersion: current.version });
     expect(saved.statusCode, saved.body).toBe(200);
     const overview = (await call('GET', '/api/integrations', 'admin')).json<{ webhooks: { id: string; active: boolean; problem: string | null }[] }>();
     expect(overview.webhooks.map((w) => [w.id, w.active, w.problem])).toEqual([

@@ -1,33 +1,20 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Argon2Params } from '../../src/auth/passwords.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createVigieMetrics, isLoopbackAddress, metricsAccess, type MetricsSources } from '../../src/metrics/index.js';
 import { startVigie, type RunningVigie } from '../../src/server/runtime.js';
 import { createDetectorPool } from '../../src/vision/detect/pool.js';
-import { makeTempDir } from '../helpers/media-fixtures.js';
+import { makeMovingSquareClip, makeTempDir } from '../helpers/media-fixtures.js';
 
-const run = promisify(execFile);
 const ARGON2: Argon2Params = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
 const TOKEN = 'metrics-test-token-0123456789';
 const CAMERA = 'quai';
 /** Tiny frames (64x48: several fit in the pipe's buffer), so a slow pipeline makes the realtime source drop. */
 const SLOW_CAMERA = 'lent';
 
-/** A grey 320x240 scene crossed by a white square every 4 s (H.264-free mpeg4: ffmpeg's builtin encoder). */
-async function movingSquareClip(dir: string): Promise<string> {
-  const path = join(dir, 'square.mp4');
-  await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
-    '-f', 'lavfi', '-i', 'color=c=gray:s=320x240:r=10:d=4',
-    '-f', 'lavfi', '-i', 'color=c=white:s=40x40:r=10:d=4',
-    '-filter_complex', "[0][1]overlay=x='20+t*60':y=100",
-    '-g', '5', '-bf', '0', '-q:v', '5', '-pix_fmt', 'yuv420p', '-c:v', 'mpeg4', '-y', path,
-  ]);
-  return path;
-}
+/** A grey 320x240 scene crossed by a white square every 4 s. */
+const movingSquareClip = (dir: string): Promise<string> => makeMovingSquareClip(dir, { width: 320, height: 240, rate: 10, side: 40, x: 20, y: 100, speed: 60 });
 
 interface Sample {
   readonly name: string;

@@ -10,6 +10,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { eventMessageId, type EventMessage, type EventPublisher } from '../types.js';
 import { EVENT_SUBJECT_PREFIX, eventSubject } from './stream.js';
+import { createWakeableSleep } from '../../time/wakeable-sleep.js';
 
 export interface EventPublisherOptions {
   /** Subject prefix of the stream; default `vigie.events`. */
@@ -47,21 +48,10 @@ export function createEventPublisher(nc: NatsConnection, options: EventPublisher
   const queue: Queued[] = [];
   let draining: Promise<void> | null = null;
   let closed = false;
-  let wake: (() => void) | null = null;
+  const pause = createWakeableSleep();
 
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      // close() cuts a backoff short.
-      wake = () => {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      };
-    });
+  // stop()/close() cuts a backoff short.
+  const sleep = (ms: number): Promise<void> => pause.sleep(ms);
 
   const send = async (m: EventMessage): Promise<void> => {
     await js.publish(eventSubject(m.event.camera, m.event.type, prefix), JSON.stringify(m), { msgID: eventMessageId(m), timeout });
@@ -116,7 +106,7 @@ export function createEventPublisher(nc: NatsConnection, options: EventPublisher
         clearTimeout(timer);
       }
       closed = true;
-      wake?.();
+      pause.wake();
       await draining;
       const left = queue.splice(0);
       for (const q of left) q.reject(new PublisherClosedError(left.length));

@@ -7,7 +7,7 @@ import { emptyConfig, type CameraConfig, type VigieConfig } from '../../config/s
 import { systemRealPath } from '../../config/real-path.js';
 import { NO_FILE_SOURCES, apiConfigProblems } from '../../config/source-policy.js';
 import { redactUrl } from '../../media/redact.js';
-import { assertRunnableCamera } from '../../pipeline/camera-changes.js';
+import { assertRunnableCamera, sameJson } from '../../pipeline/camera-changes.js';
 import { cameraHealth, initialHealth, type CameraHealth } from '../../pipeline/health.js';
 import { encodeJpeg } from '../../render/jpeg.js';
 import { streamMjpeg } from '../../render/mjpeg.js';
@@ -26,6 +26,13 @@ const saveBody = z
   })
   .strict();
 const cameraBody = z.object({ camera: z.record(z.string(), z.unknown()), comment }).strict();
+const integrationsBody = z
+  .object({
+    integrations: z.unknown().describe('the `integrations` section (docs/CONFIG.md): mqtt and webhooks'),
+    comment,
+    baseVersion: z.number().int().min(0).optional().describe('the version this edit started from: 409 when another save came in between'),
+  })
+  .strict();
 const SECTIONS = ['zones', 'lines', 'masks', 'rules'] as const;
 const sectionBody = z.object({ items: z.array(z.unknown()), comment }).strict();
 
@@ -61,6 +68,10 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
     } catch (err) {
       if (err instanceof ConfigError) throw new HttpError(400, 'INVALID_INPUT', err.problems.map((p) => `body.config.${p}`).join('; ') || err.message);
       throw err;
+    }
+    // Where alerts are sent outside Vigie is an administrator's decision, not a supervisor's (docs/INTEGRATIONS.md).
+    if (!sameJson(config.integrations, (current?.config ?? emptyConfig()).integrations) && !can(auth.user.role, 'integrations.manage')) {
+      throw new HttpError(403, 'FORBIDDEN', 'body.config.integrations: changing MQTT or webhooks needs the integrations.manage permission (admin, PUT /api/config/integrations): leave this section as it is, or ask an administrator');
     }
     // Local files only where the IT admin allowed them: the console's admin role is not the machine's admin.
     const sourceProblems = apiConfigProblems(config, deps.fileSources ?? NO_FILE_SOURCES, systemRealPath);
@@ -230,6 +241,22 @@ export function cameraRoutes(deps: ServerDeps): RouteSpec[] {
         },
       }),
     ),
+    route({
+      method: 'PUT',
+      url: '/api/config/integrations',
+      summary: 'Replace the integrations section (MQTT, webhooks) of the configuration: a new version, applied without a restart',
+      tag: 'config',
+      access: 'integrations.manage',
+      body: integrationsBody,
+      async handler({ body, auth }) {
+        const current = await configs.current();
+        if (body.baseVersion !== undefined && body.baseVersion !== (current?.version ?? 0)) {
+          throw new HttpError(409, 'CONFLICT', `the configuration changed since version ${body.baseVersion} (now ${current?.version ?? 0}): reload it and redo the edit`);
+        }
+        const config = current?.config ?? emptyConfig();
+        return { version: await save({ ...config, integrations: body.integrations }, auth as Authenticated, body.comment ?? 'integrations changed', { action: 'config.save', target: 'integrations' }) };
+      },
+    }),
     route({
       method: 'GET',
       url: '/api/config/history',

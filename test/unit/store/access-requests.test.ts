@@ -1,16 +1,10 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStoreError, oneMonthAfter, type NewAccessRequest } from '../../../src/store/index.js';
-import { openTestStore, STORE_ENGINES, type TestStore } from './helpers.js';
+import { STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore(engine);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = storePerTest(engine);
 
   const request = (overrides: Partial<NewAccessRequest> = {}): NewAccessRequest => ({
     receivedAt: '2026-02-27T09:30:00+01:00',

@@ -1,16 +1,10 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_GENESIS_HASH, auditHash } from '../../../src/store/audit-repository.js';
-import { openTestStore, STORE_ENGINES, type TestStore } from './helpers.js';
+import { STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore(engine);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = storePerTest(engine);
 
   describe('audit log', () => {
     const appendThree = async (): Promise<void> => {

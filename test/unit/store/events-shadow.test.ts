@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeEvent, openTestStore, STORE_ENGINES, type TestStore } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeEvent, STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore(engine);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = storePerTest(engine);
 
   describe('event repository: shadow events', () => {
     beforeEach(async () => {

@@ -1,17 +1,11 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { VigieEvent } from '../../../src/contracts/event.js';
 import type { EventFilter } from '../../../src/store/index.js';
-import { makeEvent, openTestStore, STORE_ENGINES, type TestStore } from './helpers.js';
+import { makeEvent, STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore(engine);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = storePerTest(engine);
 
   describe('event repository: upsert', () => {
     it('round-trips every field of an event exactly', async () => {

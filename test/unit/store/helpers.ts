@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,29 @@ export interface TestStore {
   /** Closes and reopens the database from the same folder, as a restart would. */
   reopen(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/**
+ * A fresh store of `engine` for each test of the enclosing describe (opened before,
+ * disposed after). The returned object always forwards to the current test's
+ * store, so tests write `t.repos...` as with `openTestStore`.
+ */
+export function storePerTest(engine: StoreEngine): TestStore {
+  let current: TestStore | undefined;
+  beforeEach(async () => {
+    current = await openTestStore(engine);
+  });
+  afterEach(async () => {
+    await current?.dispose();
+    current = undefined;
+  });
+  return new Proxy({} as TestStore, {
+    get(_target, key) {
+      if (!current) throw new Error('storePerTest: the store exists only inside a test');
+      // reopen and dispose close over their store, not `this`: values are handed out as they are.
+      return Reflect.get(current, key) as unknown;
+    },
+  });
 }
 
 export async function openTestStore(engine: StoreEngine = 'sqlite'): Promise<TestStore> {

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStoreError, type NewLegalHold } from '../../../src/store/index.js';
-import { openTestStore, STORE_ENGINES, type TestStore } from './helpers.js';
+import { STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore(engine);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = storePerTest(engine);
 
   const requisition = (overrides: Partial<NewLegalHold> = {}): NewLegalHold => ({
     caseRef: 'PV 2026/0142',

@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FirstAdminUsers } from '../../../src/auth/first-admin.js';
 import type { SessionStore, UserLookup } from '../../../src/auth/ports.js';
-import { openTestStore, STORE_ENGINES, type TestStore } from './helpers.js';
+import { STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore(engine);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = storePerTest(engine);
 
   describe('store repositories fit the auth ports', () => {
     it('passes the repositories to auth as they are (checked by tsc; exercised here)', async () => {

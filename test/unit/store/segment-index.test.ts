@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSegmentIndex, type Segment } from '../../../src/recording/segment-index.js';
-import { openTestStore, STORE_ENGINES, type TestStore } from './helpers.js';
+import { STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await openTestStore(engine);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = storePerTest(engine);
 
   const seg = (id: string, camera: string, startMin: number, lengthS = 60): Segment => {
     const start = new Date(Date.UTC(2026, 10, 28, 10, startMin));
