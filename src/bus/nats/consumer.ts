@@ -14,7 +14,10 @@ import { EVENT_STREAM, ensureEventStream, type EventStreamOptions } from './stre
 export interface EventConsumerOptions {
   /** Durable consumer name: the same name in several processes shares the work. */
   readonly durable: string;
-  /** Time a delivered message may stay unacked before it is redelivered (ms); default 30 s. */
+  /**
+   * Time a delivered message may stay unacked before it is redelivered (ms); default 10 s:
+   * a batch commits in well under a second, and a crashed node's batch should come back soon.
+   */
   readonly ackWaitMs?: number;
   /** Messages handed to the handler at most at once; default 100. */
   readonly batch?: number;
@@ -32,7 +35,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export function createEventConsumer(nc: NatsConnection, options: EventConsumerOptions): EventConsumer {
   const streamName = options.stream?.name ?? EVENT_STREAM;
   const batch = options.batch ?? 100;
-  const ackWaitMs = options.ackWaitMs ?? 30_000;
+  const ackWaitMs = options.ackWaitMs ?? 10_000;
   const config = {
     durable_name: options.durable,
     ack_policy: AckPolicy.Explicit,
