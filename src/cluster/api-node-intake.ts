@@ -75,7 +75,13 @@ const RETRY_DELAY_MS = 1000;
  * event: that change and the event's later ones in the batch are handed back (nak),
  * so none is stored before it.
  */
-async function handleBatch(batch: readonly DeliveredEvent[], counters: IntakeCounters, deps: IntakeDeps, after: (d: DeliveredEvent, item: StoredEvent) => void): Promise<void> {
+async function handleBatch(
+  batch: readonly DeliveredEvent[],
+  counters: IntakeCounters,
+  deps: IntakeDeps,
+  after: (d: DeliveredEvent, item: StoredEvent) => void,
+  beforeAck?: (d: DeliveredEvent, item: StoredEvent) => Promise<void>,
+): Promise<void> {
   const accepted: DeliveredEvent[] = [];
   for (const d of batch) {
     if (d.deliveries > 1) counters.redelivered++;
@@ -87,7 +93,8 @@ async function handleBatch(batch: readonly DeliveredEvent[], counters: IntakeCou
     accepted.push(d);
   }
   if (accepted.length === 0) return;
-  const done = (d: DeliveredEvent, item: StoredEvent): void => {
+  const done = async (d: DeliveredEvent, item: StoredEvent): Promise<void> => {
+    await beforeAck?.(d, item);
     d.ack();
     counters.consumed++;
     after(d, item);
@@ -99,10 +106,10 @@ async function handleBatch(batch: readonly DeliveredEvent[], counters: IntakeCou
     await handleOneByOne(accepted, counters, deps, done);
     return;
   }
-  accepted.forEach((d, i) => done(d, (results[i] as UpsertResult).stored));
+  await Promise.all(accepted.map((d, i) => done(d, (results[i] as UpsertResult).stored)));
 }
 
-async function handleOneByOne(accepted: readonly DeliveredEvent[], counters: IntakeCounters, deps: IntakeDeps, done: (d: DeliveredEvent, item: StoredEvent) => void): Promise<void> {
+async function handleOneByOne(accepted: readonly DeliveredEvent[], counters: IntakeCounters, deps: IntakeDeps, done: (d: DeliveredEvent, item: StoredEvent) => Promise<void>): Promise<void> {
   const failedEvents = new Set<string>();
   for (const d of accepted) {
     const eventId = d.message.event.id;
@@ -113,7 +120,7 @@ async function handleOneByOne(accepted: readonly DeliveredEvent[], counters: Int
     }
     try {
       const [result] = await deps.events.upsertMany([writeOf(d)]);
-      done(d, (result as UpsertResult).stored);
+      await done(d, (result as UpsertResult).stored);
     } catch (err) {
       failedEvents.add(eventId);
       counters.failed++;
@@ -146,8 +153,7 @@ export function createIntegrationIntake(deps: IntakeDeps & { readonly sink: Inte
   return {
     counters,
     handle: (batch) =>
-      handleBatch(batch, counters, deps, (d, item) => {
-        if (!isShadowEvent(d.message.event)) deps.sink.onEvent(d.message.change, item);
-      }),
+      // Acked once the change is in the outbox: a node that crashes before gets it again.
+      handleBatch(batch, counters, deps, () => undefined, (d, item) => (isShadowEvent(d.message.event) ? Promise.resolve() : deps.sink.onEvent(d.message.change, item))),
   };
 }

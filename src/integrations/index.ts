@@ -82,12 +82,12 @@ export function createIntegrations(options: IntegrationsOptions): Integrations {
   void apply(options.config).catch((err: unknown) => options.print(`integrations could not start: ${String(err)}`));
 
   return {
-    onEvent(change, item: StoredEvent) {
+    async onEvent(change, item: StoredEvent) {
       // Shadow events measure a rule; they never leave Vigie.
       if (isShadowEvent(item.event)) return;
       try {
         mqtt?.onEvent(change, item);
-        webhooks.offer(change, item);
+        await webhooks.offer(change, item);
       } catch (err) {
         options.print(`integrations: event ${item.event.id} ${change} not handed over: ${String(err)}`);
       }

@@ -31,7 +31,8 @@ export interface WebhookDispatcherOptions {
 export interface WebhookDispatcher {
   apply(webhooks: readonly WebhookConfig[]): void;
   states(): readonly WebhookState[];
-  offer(change: EventChangeKind, item: StoredEvent): void;
+  /** Queues the change for every webhook that wants it; resolves once it is in the outbox (never rejects). */
+  offer(change: EventChangeKind, item: StoredEvent): Promise<void>;
   /** Runs one round of due deliveries now (tests; also called after a retry from the API). */
   kick(): void;
   close(): Promise<void>;
@@ -175,18 +176,19 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     },
     states: () => states,
     offer(change, item) {
-      if (closed || running.size === 0) return;
+      if (closed || running.size === 0) return Promise.resolve();
       const payload = eventPayload(change, item);
       const body = JSON.stringify(payload);
       const key = changeKey(payload);
       const rows = [...running.values()]
         .filter((r) => webhookWants(r.config, change, item.event))
         .map((r) => ({ webhookId: r.config.id, eventId: item.event.id, changeKey: key, change, camera: item.event.camera, eventType: item.event.type, payload: body, maxAttempts: r.config.max_attempts }));
-      if (rows.length === 0) return;
+      if (rows.length === 0) return Promise.resolve();
       enqueues = enqueues
         .then(() => options.repo.enqueue(rows))
         .then(() => kick())
         .catch((err: unknown) => options.print(`webhooks: event ${item.event.id} ${change} could not be queued: ${String(err)}`));
+      return enqueues;
     },
     kick,
     async close() {

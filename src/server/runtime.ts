@@ -190,7 +190,8 @@ export async function startVigie(options: StartOptions): Promise<RunningVigie> {
         // Shadow events are stored to measure their rule, never pushed to operators.
         if (stored !== 'unchanged' && !isShadowEvent(event)) {
           live.broadcast({ type: 'event', change: change.kind, item });
-          integrations.onEvent(change.kind, item);
+          // In the outbox before the next change is stored: a crash can lose at most the change in hand.
+          await integrations.onEvent(change.kind, item);
         }
         options.onEvent?.(change);
       });

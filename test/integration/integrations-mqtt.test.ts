@@ -94,8 +94,8 @@ describe('MQTT publisher (local Mosquitto)', () => {
     await until('online', () => sink.status().mqtt?.connected, (c) => c === true);
     await until('status online', () => events.find((m) => m.topic === `${prefix}/status`)?.payload, (p) => p === 'online');
 
-    sink.onEvent('opened', stored);
-    sink.onEvent('opened', { ...stored, event: { ...event, id: 'evt-shadow', details: { shadow: true } } });
+    await sink.onEvent('opened', stored);
+    await sink.onEvent('opened', { ...stored, event: { ...event, id: 'evt-shadow', details: { shadow: true } } });
     sink.onHealth(health('parvis', 'offline', 'unreachable'));
     sink.onHealth(health('parvis', 'offline', 'unreachable'));
     sink.onHealth(health('gare', 'running'));

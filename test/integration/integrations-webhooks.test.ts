@@ -104,7 +104,7 @@ describe('webhook dispatcher', () => {
     answers.set('/flaky', [500, 503, 200]);
     answers.set('/reject', [400]);
     const s = sink(hooks({ id: 'ok', path: '/ok' }, { id: 'flaky', path: '/flaky' }, { id: 'reject', path: '/reject' }));
-    s.onEvent('opened', stored(event('evt-a')));
+    await s.onEvent('opened', stored(event('evt-a')));
     const deliveries = await until('three deliveries settled', () => s.deliveries.list(), (p) => p.items.length === 3 && p.items.every((d) => d.status !== 'pending'));
     const byHook = new Map(deliveries.items.map((d) => [d.webhookId, d]));
 
@@ -136,7 +136,7 @@ describe('webhook dispatcher', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     const s = sink(integrationsSchema.parse({ webhooks: [{ id: 'down', url: `http://127.0.0.1:${port}/`, secret_env: 'VIGIE_TEST_HOOK_SECRET', max_attempts: 2 }] }));
-    s.onEvent('opened', stored(event('evt-down')));
+    await s.onEvent('opened', stored(event('evt-down')));
     const { items } = await until('dead after 2 attempts', () => s.deliveries.list({ webhookId: 'down' }), (p) => p.items[0]?.status === 'dead');
     expect(items[0]).toMatchObject({ attempts: 2, lastStatus: null, lastError: 'ECONNREFUSED' });
   });
@@ -146,14 +146,14 @@ describe('webhook dispatcher', () => {
     const [a, b] = [sink(config), sink(config)];
     const ids = Array.from({ length: 12 }, (_, i) => `evt-dup-${i}`);
     for (const id of ids) {
-      a.onEvent('opened', stored(event(id)));
-      b.onEvent('opened', stored(event(id)));
-      a.onEvent('opened', stored(event(id)));
+      await a.onEvent('opened', stored(event(id)));
+      await b.onEvent('opened', stored(event(id)));
+      await a.onEvent('opened', stored(event(id)));
     }
     // Updates are not sent by default; a close is, once.
-    a.onEvent('updated', stored(event(ids[0] as string, { score: 0.5 })));
-    b.onEvent('closed', stored(event(ids[0] as string, { end: 9 })));
-    a.onEvent('closed', stored(event(ids[0] as string, { end: 9 })));
+    await a.onEvent('updated', stored(event(ids[0] as string, { score: 0.5 })));
+    await b.onEvent('closed', stored(event(ids[0] as string, { end: 9 })));
+    await a.onEvent('closed', stored(event(ids[0] as string, { end: 9 })));
     await until('13 deliveries', () => a.deliveries.counts(), (c) => c.get('twice')?.delivered === 13);
     await new Promise((r) => setTimeout(r, 300));
     const bodies = received.filter((r) => r.path === '/twice').map((r) => JSON.parse(r.body) as { change: string; event: { id: string } });
@@ -200,7 +200,7 @@ describe('dead letters through the API', () => {
 
   it('lists the dead letter, retries it (audited) until delivered, and refuses to discard a delivered one', async () => {
     answers.set('/api-hook', [422]);
-    vigie.integrations.onEvent('opened', stored(event('evt-api')));
+    await vigie.integrations.onEvent('opened', stored(event('evt-api')));
     const dead = await until('a dead letter', async () => (await call('GET', '/api/integrations/deliveries?status=dead', 'admin')).json<{ items: { id: string; lastStatus: number }[] }>().items, (i) => i.length === 1);
     const id = (dead[0] as { id: string }).id;
     expect(dead[0]?.lastStatus).toBe(422);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TAKEOVER_CLOSE_SEQ, type DeliveredEvent, type EventMessage, type HealthMessage } from '../../../src/bus/types.js';
 import { createRemoteCameras, REMOTE_HEALTH_STALE_MS } from '../../../src/cluster/api-node-cameras.js';
 import { isFencedBy } from '../../../src/bus/nats/lease-view.js';
-import { changeApplies, createLiveIntake, createRecentIds } from '../../../src/cluster/api-node-intake.js';
+import { changeApplies, createIntegrationIntake, createLiveIntake, createRecentIds } from '../../../src/cluster/api-node-intake.js';
 import { parseConfigYaml } from '../../../src/config/load.js';
 import type { CameraHealth } from '../../../src/pipeline/health.js';
 import type { LiveMessage } from '../../../src/server/live-hub.js';
@@ -72,6 +72,32 @@ describe('API node intake', () => {
     expect(pushed.map((m) => (m.type === 'event' ? `${m.item.event.id}:${m.change}` : '')).sort()).toEqual(['u-0:closed', 'u-0:opened', 'u-1:closed', 'u-1:opened']);
     expect(rows.has('f-0')).toBe(false);
     expect(intake.counters).toEqual({ consumed: 5, fenced: 1, redelivered: 3, failed: 2 });
+  });
+});
+
+describe('integrations intake', () => {
+  it('acks a change only once the integrations have it in their outbox', async () => {
+    const store = { upsertMany: (writes: readonly EventWrite[]) => Promise.resolve(writes.map((w) => ({ change: 'created' as const, stored: { event: w.event } as unknown as StoredEvent }))) };
+    let queued: () => void = () => undefined;
+    const offered: string[] = [];
+    const sink = {
+      onEvent: (change: string, item: StoredEvent) => {
+        offered.push(`${item.event.id}:${change}`);
+        return new Promise<void>((resolve) => (queued = resolve));
+      },
+      onHealth: () => undefined,
+      close: () => Promise.resolve(),
+    };
+    const intake = createIntegrationIntake({ events: store, isFenced: () => false, print: () => undefined, sink });
+    const [opened] = lifecycleMessages('i', 1, 'cam-1', { camera: 'cam-1', worker: 'w', epoch: 1 });
+    let acked = false;
+    const handled = intake.handle([{ message: opened as EventMessage, messageId: 'i-0:1', deliveries: 1, storedAtMs: 0, ack: () => (acked = true), nak: () => undefined }]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(offered).toEqual(['i-0:opened']);
+    expect(acked).toBe(false); // a crash now: redelivered, and the outbox queues it once
+    queued();
+    await handled;
+    expect(acked).toBe(true);
   });
 });
 
