@@ -57,7 +57,7 @@ describe('console: a webhook dead letter retried from the Integrations screen', 
   it('shows the dead letter with its last error, and Relancer delivers it', async () => {
     // A committed change, as the runtime hands it over after storing the event.
     const { stored } = await vigie.repos.events.upsert(storedGathering('parvis', 'evt-e2e-1', 60_000));
-    vigie.integrations.onEvent('opened', stored);
+    await vigie.integrations.onEvent('opened', stored);
     await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
 
     await signIn(page, vigie.url, ADMIN);
