@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { isStoreError, oneMonthAfter, type NewAccessRequest } from '../../../src/store/index.js';
-import { STORE_ENGINES, storePerTest } from './helpers.js';
+import { oneMonthAfter, type NewAccessRequest } from '../../../src/store/index.js';
+import { refusal, STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
   const t = storePerTest(engine);
@@ -17,16 +17,6 @@ describe.each(STORE_ENGINES)('%s', (engine) => {
     by: 'dpo-1',
     ...overrides,
   });
-
-  async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-    try {
-      await promise;
-    } catch (err) {
-      if (isStoreError(err)) return { code: err.code, message: err.message };
-      throw err;
-    }
-    throw new Error('expected a refusal');
-  }
 
   /** Makes every audit append fail, as a full disk or a broken chain would. */
   async function breakAudit(): Promise<void> {

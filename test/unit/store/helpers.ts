@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { VigieEvent } from '../../../src/contracts/event.js';
-import { createRepositories, openDatabase, type Repositories, type StoreDatabase } from '../../../src/store/index.js';
+import { createRepositories, isStoreError, openDatabase, type Repositories, type StoreDatabase } from '../../../src/store/index.js';
 
 /** Both engines: store test files run their cases on each (`describe.each(STORE_ENGINES)`). */
 export const STORE_ENGINES = ['sqlite', 'postgres'] as const;
@@ -166,4 +166,15 @@ export function makeEvent(overrides: Partial<VigieEvent> = {}): VigieEvent {
     details: { zone: 'voie-1' },
     ...overrides,
   };
+}
+
+/** The StoreError a promise was refused with (code and message); fails the test when it resolves. */
+export async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isStoreError(err)) return { code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error('expected a refusal');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isStoreError, type NewLegalHold } from '../../../src/store/index.js';
-import { STORE_ENGINES, storePerTest } from './helpers.js';
+import type { NewLegalHold } from '../../../src/store/index.js';
+import { refusal, STORE_ENGINES, storePerTest } from './helpers.js';
 
 describe.each(STORE_ENGINES)('%s', (engine) => {
   const t = storePerTest(engine);
@@ -16,16 +16,6 @@ describe.each(STORE_ENGINES)('%s', (engine) => {
     by: 'dpo-1',
     ...overrides,
   });
-
-  async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-    try {
-      await promise;
-    } catch (err) {
-      if (isStoreError(err)) return { code: err.code, message: err.message };
-      throw err;
-    }
-    throw new Error('expected a refusal');
-  }
 
   describe('legal holds', () => {
     it('creates a hold with times normalised to UTC, active until released, and audits it', async () => {
